@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SaleorAutomationConfig(AppConfig):
+    name = "saleor_automation"
+    label = "saleor_automation"
+    verbose_name = "Saleor automation"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers system checks)

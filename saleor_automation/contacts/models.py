@@ -1,0 +1,3 @@
+"""Contacts, consent, and the checkout/order mirrors built from Saleor events."""
+
+__all__: list[str] = []

@@ -1,0 +1,88 @@
+"""Installations of the app in Saleor instances, and the inbox of webhook deliveries."""
+
+from django.db import models
+from django.db.models import Q
+
+from ..encryption import EncryptedTextField
+
+__all__ = ["InboxEvent", "Installation"]
+
+
+class Installation(models.Model):
+    """One Saleor instance that installed the app; every other row belongs to one.
+
+    Keyed by the exact `Saleor-Api-Url` string; a reinstall overwrites the same row (new app
+    id, new token) so marketing data survives uninstall and reinstall.
+    """
+
+    saleor_api_url = models.CharField(max_length=255, unique=True)
+    domain = models.CharField(max_length=255, blank=True, default="")
+    app_id = models.CharField(max_length=255)
+    # The app token (30 chars), encrypted at rest; blank once the app was deleted.
+    token = EncryptedTextField(blank=True, default="")
+    jwks = models.JSONField(default=dict, blank=True)
+    jwks_fetched_at = models.DateTimeField(null=True, blank=True)
+    granted_permissions = models.JSONField(default=list, blank=True)
+    saleor_version = models.CharField(max_length=64, blank=True, default="")
+    schema_version = models.CharField(max_length=16, blank=True, default="")
+    shop_name = models.CharField(max_length=255, blank=True, default="")
+    channels = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+    installed_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    uninstalled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "saleor_automation"
+
+    def __str__(self) -> str:
+        return self.saleor_api_url
+
+
+class InboxStatus(models.TextChoices):
+    PENDING = "pending"
+    PROCESSED = "processed"
+    IGNORED = "ignored"  # stored, understood, deliberately not applied (e.g. our own echo)
+    PARKED = "parked"  # failed too often; kept with its error until someone retries it
+
+
+class InboxEvent(models.Model):
+    """A webhook delivery, stored verbatim before Saleor gets its 200.
+
+    The raw body is text (a jsonb column cost a third of the receiver's throughput) and is
+    parsed after commit by the inbox processor.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=64)
+    # sha256 of Saleor-Api-Url + Saleor-Event + raw body: a retry of one delivery is
+    # byte-identical (Saleor sends no delivery id), a new event differs in issuedAt.
+    dedupe_key = models.CharField(max_length=64)
+    body = models.TextField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=16, choices=InboxStatus.choices, default=InboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    # A failed row is not retried before this moment (backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "saleor_automation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "dedupe_key"], name="inbox_unique_delivery"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="inbox_pending_idx",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.pk} ({self.status})"

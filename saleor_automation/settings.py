@@ -1,0 +1,134 @@
+"""Settings, all read from the environment (README.md "Configuration" lists every one).
+
+The defaults run the app on one laptop with no servers: SQLite, a filesystem Celery broker
+and email to the console. Production sets DATABASE_URL, CELERY_BROKER_URL and an ESP.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", False)
+# The development key only serves `make run`; production must set SECRET_KEY (check in apps.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+
+# Public URL of this app as Saleor and the dashboard reach it: every URL in the manifest is
+# built from it, never from the Host header.
+APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:8000").rstrip("/")
+APP_MANIFEST_ID = os.environ.get("APP_MANIFEST_ID", "saleor.app.automation")
+APP_NAME = os.environ.get("APP_NAME", "Marketing Automation")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+
+# Saleor instances allowed to install the app: a regular expression matched against the
+# whole Saleor-Api-Url. The default admits any URL (multi-tenant).
+ALLOWED_SALEOR_URLS = os.environ.get("ALLOWED_SALEOR_URLS", r".*")
+# Saleor API URLs on loopback/private addresses or over plain http are refused unless this is
+# on (the app POSTs to that URL: SSRF). On for local development and tests.
+ALLOW_PRIVATE_SALEOR_URLS = env_bool("ALLOW_PRIVATE_SALEOR_URLS", True)
+
+# Fernet keys that encrypt secrets at rest (Saleor app tokens). The first encrypts; all
+# decrypt, so a key is rotated by putting a new one first and running
+# `saleor-automation rotate-secrets`. Unset: one key derived from SECRET_KEY.
+ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "saleor_automation.apps.SaleorAutomationConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+# Saleor never follows redirects: no path may answer with a slash-appending 301.
+APPEND_SLASH = False
+ROOT_URLCONF = "saleor_automation.urls"
+WSGI_APPLICATION = "saleor_automation.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": []},
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes (web, worker, beat) share the file: wait for locks, WAL for readers.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+USE_I18N = False
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# Celery. The default broker is a folder: no server needed for `make run`.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_FOLDER = DATA_DIR / "broker"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# How often beat runs the inbox sweeper, in seconds: the longest an accepted event waits
+# when its enqueue was lost or throttled.
+INBOX_SWEEP_INTERVAL = float(os.environ.get("INBOX_SWEEP_INTERVAL", "2"))
+# Processed inbox rows are kept this many days (their dedupe keys guard redeliveries).
+INBOX_RETENTION_DAYS = int(os.environ.get("INBOX_RETENTION_DAYS", "30"))
+
+# Customer metadata keys the store uses for birthday ("MM-DD" or "YYYY-MM-DD") and for
+# marketing consent ("true"/"false"); per installation they can be changed in settings.
+DEFAULT_BIRTHDAY_METADATA_KEY = os.environ.get("BIRTHDAY_METADATA_KEY", "birthday")
+DEFAULT_CONSENT_METADATA_KEY = os.environ.get("CONSENT_METADATA_KEY", "marketing_consent")
+
+# Outgoing HTTP to Saleor.
+SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "20"))
+# A JWKS is refetched at most this often per installation when a signature fails, so
+# forged requests cannot turn the app into a load generator against Saleor.
+JWKS_REFETCH_MIN_INTERVAL = float(os.environ.get("JWKS_REFETCH_MIN_INTERVAL", "10"))
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

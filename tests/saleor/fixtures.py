@@ -1,0 +1,1 @@
+"""Fixtures for everything that speaks Saleor (the emulator lives in tests/saleor_emulator)."""
