@@ -31,6 +31,11 @@ class Installation(models.Model):
     installed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     uninstalled_at = models.DateTimeField(null=True, blank=True)
+    # When Saleor last deactivated the app: events from then until reactivation are lost at
+    # Saleor's side, so reactivation reconciles from this moment.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # issuedAt of the last lifecycle event applied, to ignore older ones arriving late.
+    lifecycle_issued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "saleor_automation"
