@@ -37,6 +37,20 @@ def _configure(sender: Celery, **kwargs: object) -> None:
             "task": "saleor_automation.inbox.purge",
             "schedule": 3600.0,
         },
+        "flows-tick": {
+            "task": "saleor_automation.flows.tick",
+            "schedule": settings.FLOW_TICK_INTERVAL,
+            # A tick that waited this long in the queue is useless: a newer one follows.
+            "options": {"expires": max(settings.FLOW_TICK_INTERVAL * 10, 10.0)},
+        },
+        "flows-sweep": {
+            "task": "saleor_automation.flows.sweep",
+            "schedule": 30.0,
+        },
+        "messaging-sweep": {
+            "task": "saleor_automation.messaging.sweep",
+            "schedule": 30.0,
+        },
     }
 
 
@@ -44,6 +58,8 @@ app.autodiscover_tasks(
     [
         "saleor_automation.saleor",
         "saleor_automation.contacts",
+        "saleor_automation.flows",
+        "saleor_automation.messaging",
     ],
     related_name="tasks",
 )

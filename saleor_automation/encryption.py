@@ -16,9 +16,11 @@ from django.db import models
 
 @cache
 def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
-    if not keys:
-        derived = hashlib.sha256(b"saleor-automation-encryption:" + secret_key.encode()).digest()
-        keys = (base64.urlsafe_b64encode(derived).decode(),)
+    # The key derived from SECRET_KEY encrypts until ENCRYPTION_KEYS is set, and keeps
+    # decrypting after, so setting ENCRYPTION_KEYS later loses nothing (rotate-secrets then
+    # moves every secret to the new key).
+    derived = hashlib.sha256(b"saleor-automation-encryption:" + secret_key.encode()).digest()
+    keys = (*keys, base64.urlsafe_b64encode(derived).decode())
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as exc:

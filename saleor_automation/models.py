@@ -1,4 +1,7 @@
 """Django looks for an app's models here; each domain package keeps its own."""
 
+from .contacts.backfill_models import *  # noqa: F403
 from .contacts.models import *  # noqa: F403
+from .flows.models import *  # noqa: F403
+from .messaging.models import *  # noqa: F403
 from .saleor.models import *  # noqa: F403

@@ -110,11 +110,21 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 INBOX_SWEEP_INTERVAL = float(os.environ.get("INBOX_SWEEP_INTERVAL", "2"))
 # Processed inbox rows are kept this many days (their dedupe keys guard redeliveries).
 INBOX_RETENTION_DAYS = int(os.environ.get("INBOX_RETENTION_DAYS", "30"))
+# How often beat runs the flow tick, in seconds: the longest a due timer waits when workers
+# are idle. Each tick drains every due enrollment (bounded in time) in batches.
+FLOW_TICK_INTERVAL = float(os.environ.get("FLOW_TICK_INTERVAL", "1"))
 
 # Customer metadata keys the store uses for birthday ("MM-DD" or "YYYY-MM-DD") and for
 # marketing consent ("true"/"false"); per installation they can be changed in settings.
 DEFAULT_BIRTHDAY_METADATA_KEY = os.environ.get("BIRTHDAY_METADATA_KEY", "birthday")
 DEFAULT_CONSENT_METADATA_KEY = os.environ.get("CONSENT_METADATA_KEY", "marketing_consent")
+# A contact whose store never said anything about consent gets marketing messages only when
+# this is on (where the law and the store's terms allow it).
+ASSUME_MARKETING_CONSENT = env_bool("ASSUME_MARKETING_CONSENT", False)
+# Frequency cap shared by every flow that takes part in capping: at most N marketing
+# messages per contact per rolling H hours. 0 messages: no cap.
+FREQUENCY_CAP_MESSAGES = int(os.environ.get("FREQUENCY_CAP_MESSAGES", "0"))
+FREQUENCY_CAP_HOURS = int(os.environ.get("FREQUENCY_CAP_HOURS", "24"))
 
 # Outgoing HTTP to Saleor.
 SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "20"))
@@ -132,5 +142,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }

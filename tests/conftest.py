@@ -10,6 +10,7 @@ REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = Path(os.environ.get("SALEOR_SCHEMA", REPO.parent / "shared/saleor/schema.graphql"))
 
 pytest_plugins = [
+    "tests.celery_fixtures",
     "tests.saleor.fixtures",
 ]
 

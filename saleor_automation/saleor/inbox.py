@@ -19,9 +19,13 @@ logger = logging.getLogger(__name__)
 
 # Defined in contacts/tasks.py, a layer above: sent by name so this layer imports nothing above.
 PROCESS_TASK = "saleor_automation.inbox.process"
-ENQUEUE_MIN_INTERVAL = 0.25  # seconds between nudges from one process
+ENQUEUE_MIN_INTERVAL = 0.25  # seconds between immediate nudges from one process
 
-_last_enqueue = 0.0
+# Per process: when the next immediate nudge may go, and whether a delayed one is already
+# scheduled for then. A row stored while throttled is always followed by a nudge that runs
+# after its commit, so nothing waits for the sweeper in normal operation.
+_next_immediate = 0.0
+_trailing_scheduled = False
 
 
 def dedupe_key(api_url: str, event_type: str, body: bytes) -> str:
@@ -43,18 +47,26 @@ def inbox_store(installation: Installation, event_type: str, body: bytes) -> Non
     InboxEvent.objects.bulk_create([row], ignore_conflicts=True)
 
 
-def inbox_nudge(force: bool = False) -> None:
-    """Ask a worker to process pending rows; never raises (the sweeper is the safety net)."""
-    global _last_enqueue
-    now = time.monotonic()
-    if not force and now - _last_enqueue < ENQUEUE_MIN_INTERVAL:
-        return
-    _last_enqueue = now
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        # Eager mode has no broker; the sweeper task is the processor.
-        celery_app.tasks[PROCESS_TASK].apply()
-        return
+def _send(countdown: float | None) -> None:
     try:
-        celery_app.send_task(PROCESS_TASK, retry=False)
+        celery_app.send_task(PROCESS_TASK, countdown=countdown, retry=False)
     except Exception as exc:  # broker down: the row is committed, the sweeper will find it
         logger.warning("inbox nudge not sent (%s); the sweeper will process the event", exc)
+
+
+def inbox_nudge() -> None:
+    """Ask a worker to process pending rows (at most two messages per interval and process:
+    one now, one trailing). Never raises: the beat sweeper is the safety net."""
+    global _next_immediate, _trailing_scheduled
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # Eager mode has no broker: process right here.
+        celery_app.tasks[PROCESS_TASK].apply()
+        return
+    now = time.monotonic()
+    if now >= _next_immediate:
+        _next_immediate = now + ENQUEUE_MIN_INTERVAL
+        _trailing_scheduled = False
+        _send(None)
+    elif not _trailing_scheduled:
+        _trailing_scheduled = True
+        _send(_next_immediate - now)

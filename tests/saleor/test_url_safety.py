@@ -28,7 +28,9 @@ def test_production_refuses_private_and_plain_http_urls(url):
         check_saleor_api_url(url)
 
 
-@override_settings(ALLOW_PRIVATE_SALEOR_URLS=True, ALLOWED_SALEOR_URLS=r"https?://127\.0\.0\.1:\d+/graphql/")
+@override_settings(
+    ALLOW_PRIVATE_SALEOR_URLS=True, ALLOWED_SALEOR_URLS=r"https?://127\.0\.0\.1:\d+/graphql/"
+)
 def test_allowlist_is_matched_against_the_whole_url():
     check_saleor_api_url("http://127.0.0.1:8000/graphql/")
     with pytest.raises(UnsafeSaleorUrl):
