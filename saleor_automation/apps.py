@@ -9,3 +9,4 @@ class SaleorAutomationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .flows import receivers  # noqa: F401  (connects the triggers and goals)

@@ -43,6 +43,16 @@ def _configure(sender: Celery, **kwargs: object) -> None:
             # A tick that waited this long in the queue is useless: a newer one follows.
             "options": {"expires": max(settings.FLOW_TICK_INTERVAL * 10, 10.0)},
         },
+        "flows-trigger-pending": {
+            "task": "saleor_automation.flows.triggers.pending",
+            "schedule": settings.TRIGGER_PENDING_INTERVAL,
+            "options": {"expires": max(settings.TRIGGER_PENDING_INTERVAL * 10, 10.0)},
+        },
+        "flows-trigger-scheduled": {
+            "task": "saleor_automation.flows.triggers.scheduled",
+            "schedule": settings.SCHEDULED_TRIGGERS_INTERVAL,
+            "options": {"expires": settings.SCHEDULED_TRIGGERS_INTERVAL},
+        },
         "flows-sweep": {
             "task": "saleor_automation.flows.sweep",
             "schedule": 30.0,
@@ -63,3 +73,4 @@ app.autodiscover_tasks(
     ],
     related_name="tasks",
 )
+app.autodiscover_tasks(["saleor_automation.flows"], related_name="trigger_tasks")

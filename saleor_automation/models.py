@@ -3,5 +3,6 @@
 from .contacts.backfill_models import *  # noqa: F403
 from .contacts.models import *  # noqa: F403
 from .flows.models import *  # noqa: F403
+from .flows.triggers.models import *  # noqa: F403
 from .messaging.models import *  # noqa: F403
 from .saleor.models import *  # noqa: F403

@@ -113,6 +113,12 @@ INBOX_RETENTION_DAYS = int(os.environ.get("INBOX_RETENTION_DAYS", "30"))
 # How often beat runs the flow tick, in seconds: the longest a due timer waits when workers
 # are idle. Each tick drains every due enrollment (bounded in time) in batches.
 FLOW_TICK_INTERVAL = float(os.environ.get("FLOW_TICK_INTERVAL", "1"))
+# How often beat looks for pending flow entries that fell due (a checkout idle long enough,
+# an entry deferred by a higher-priority flow), in seconds.
+TRIGGER_PENDING_INTERVAL = float(os.environ.get("TRIGGER_PENDING_INTERVAL", "15"))
+# How often beat evaluates the daily triggers (birthdays, win-back, segments), in seconds:
+# each contact's local day is seen at most this long after its midnight.
+SCHEDULED_TRIGGERS_INTERVAL = float(os.environ.get("SCHEDULED_TRIGGERS_INTERVAL", "900"))
 
 # Customer metadata keys the store uses for birthday ("MM-DD" or "YYYY-MM-DD") and for
 # marketing consent ("true"/"false"); per installation they can be changed in settings.

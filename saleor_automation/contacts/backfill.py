@@ -8,6 +8,8 @@ Each page is applied and its cursor saved in one transaction.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,18 +25,38 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 100  # Saleor's maximum for `first`
 
 
+# Events in flight when the app was deactivated may have been dropped just before Saleor
+# recorded the deactivation: a reconciliation reaches back this far before it.
+RECONCILE_MARGIN = timedelta(minutes=15)
+
+
+def _changed_since(since: datetime) -> dict[str, Any]:
+    return {"where": {"updatedAt": {"gte": since.isoformat()}}}
+
+
+def _checkouts_changed_since(since: datetime) -> dict[str, Any]:
+    return {"filter": {"updatedAt": {"gte": since.date().isoformat()}}}
+
+
 @dataclass(frozen=True)
 class Resource:
     name: str  # key in BackfillRun.progress, e.g. "customers"
     kind: str  # backfill_node_apply kind
     document: str
     field: str  # the connection field in the query's data
+    since_filter: Callable[[datetime], dict[str, Any]]
 
 
 RESOURCES: tuple[Resource, ...] = (
-    Resource("customers", "customer", "queries/backfill-customers", "customers"),
-    Resource("orders", "order", "queries/backfill-orders", "orders"),
-    Resource("checkouts", "checkout", "queries/backfill-checkouts", "checkouts"),
+    Resource("customers", "customer", "queries/backfill-customers", "customers", _changed_since),
+    Resource("orders", "order", "queries/backfill-orders", "orders", _changed_since),
+    Resource(
+        "checkouts",
+        "checkout",
+        "queries/backfill-checkouts",
+        "checkouts",
+        _checkouts_changed_since,
+    ),
 )
 
 # Called after each page with (resource name, imported so far, total in Saleor or None).
@@ -76,8 +98,20 @@ def backfill_start(installation: Installation, restart: bool = False) -> Backfil
         raise BackfillError("another backfill of this installation is running") from exc
 
 
-def _page(client: SaleorClient, resource: Resource, after: str | None) -> dict:
-    data = client.execute(resource.document, {"first": PAGE_SIZE, "after": after})
+def backfill_reconcile_start(installation: Installation, since: datetime) -> BackfillRun | None:
+    """A run that re-reads what changed since `since` (minus a margin), or None when an
+    import is already running (it reads everything anyway)."""
+    try:
+        return BackfillRun.objects.create(installation=installation, since=since - RECONCILE_MARGIN)
+    except IntegrityError:
+        return None
+
+
+def _page(run: BackfillRun, client: SaleorClient, resource: Resource, after: str | None) -> dict:
+    variables: dict[str, Any] = {"first": PAGE_SIZE, "after": after}
+    if run.since is not None:
+        variables |= resource.since_filter(run.since)
+    data = client.execute(resource.document, variables)
     connection = data.get(resource.field)
     if connection is None:
         raise BackfillError(f"Saleor returned no {resource.field} (missing permission?)")
@@ -94,7 +128,7 @@ def _import_resource(
         resource.name, {"after": None, "done": False, "imported": 0, "total": None}
     )
     while not state["done"]:
-        connection = _page(client, resource, state["after"])
+        connection = _page(run, client, resource, state["after"])
         nodes = [edge["node"] for edge in connection.get("edges") or [] if edge.get("node")]
         page_info = connection.get("pageInfo") or {}
         with transaction.atomic():

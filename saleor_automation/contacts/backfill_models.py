@@ -26,6 +26,8 @@ class BackfillRun(models.Model):
         max_length=16, choices=BackfillStatus.choices, default=BackfillStatus.RUNNING
     )
     progress = models.JSONField(default=dict, blank=True)
+    # Set for a reconciliation: only objects Saleor changed since then are read.
+    since = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,10 @@ Runs inside the caller's transaction (the inbox gives each row its own savepoint
 even when a newer state of its object is already mirrored.
 """
 
+from datetime import datetime
+
+from django.db import transaction
+
 from ..saleor import installations, payloads
 from ..saleor.models import Installation
 from .services import (
@@ -66,12 +70,26 @@ def _apply(installation: Installation, event: payloads.Event) -> ApplyResult:
         case payloads.AppStatusChanged(app=app):
             if app.is_active is None:
                 return _missing(event, "app.isActive")
+            deactivated_at = installation.deactivated_at
             if installations.installation_status_changed(
                 installation, app.id, app.is_active, issued_at
             ):
+                if app.is_active and deactivated_at is not None:
+                    reconcile_after_reactivation(installation, deactivated_at)
                 return ApplyResult()
             return ApplyResult(ignored="lifecycle event is stale or for a replaced app")
     raise TypeError(f"no handler for {type(event).__name__}")
+
+
+def reconcile_after_reactivation(installation: Installation, deactivated_at: datetime) -> None:
+    """Saleor drops every event for an inactive app (PROTOCOL.md §2.5): once active again,
+    re-read what changed meanwhile."""
+    from .backfill import backfill_reconcile_start
+    from .tasks import backfill_run_task  # tasks import the inbox, which imports this module
+
+    run = backfill_reconcile_start(installation, deactivated_at)
+    if run is not None:
+        transaction.on_commit(lambda: backfill_run_task.delay(run.pk))
 
 
 def is_own_echo(installation: Installation, event: payloads.Event) -> bool:

@@ -10,6 +10,8 @@ from dataclasses import asdict
 from celery import shared_task
 from django.conf import settings
 
+from .backfill import BackfillError, backfill_run
+from .backfill_models import BackfillRun
 from .inbox import inbox_process_due, inbox_purge
 
 logger = logging.getLogger(__name__)
@@ -39,3 +41,13 @@ def inbox_purge_task() -> int:
     if deleted:
         logger.info("inbox purge: %s rows older than retention deleted", deleted)
     return deleted
+
+
+@shared_task(name="saleor_automation.backfill.run")
+def backfill_run_task(run_id: int) -> None:
+    """Run (or resume) an import in a worker; a failed run keeps its cursors for a retry."""
+    run = BackfillRun.objects.select_related("installation").get(pk=run_id)
+    try:
+        backfill_run(run)
+    except BackfillError as exc:
+        logger.warning("backfill #%s failed: %s", run_id, exc)

@@ -5,10 +5,10 @@
 
 An advance runs in one transaction: lock the enrollments (SKIP LOCKED), load what nodes may
 look at for the whole batch, evaluate node after node (at most len(nodes) + 1 per
-enrollment, so a bad graph cannot spin), then write the step history, the outbox rows and
-the effects, and the enrollments' new state, in a handful of statements per batch. Sends and
-effects are enqueued after commit and keyed uuid5(enrollment, node), so neither a retried
-advance nor a crash can do them twice. A crash before commit leaves every timer as it was.
+enrollment, so a bad graph cannot spin), then write the step history, the outbox rows, the
+effects and the enrollments' new state, one statement each per batch. Sends and effects are
+enqueued after commit and keyed uuid5(enrollment, node), so neither a retried advance nor a
+crash can do them twice. A crash before commit leaves every timer as it was.
 """
 
 import logging
@@ -28,7 +28,7 @@ from .caps import CapRule
 from .context import NodeContext
 from .decisions import Act, AwaitEvent, Finish, Goto, Send, Skip, SleepUntil
 from .definition import Node
-from .models import Effect, Enrollment, EnrollmentStatus, FlowStatus, StepRun
+from .models import Effect, EnrollmentStatus, FlowStatus
 from .nodes import evaluate
 from .selectors import (
     ContactRecord,
@@ -38,6 +38,7 @@ from .selectors import (
     flow_version_parsed,
     recent_marketing_sends,
 )
+from .services.bulk import STATE_COLUMNS, EnrollmentState, Step, enrollments_store, steps_insert
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +47,8 @@ KEY_NAMESPACE = uuid.UUID("e2e91a18-d8e1-4b9f-b68a-b17784e30fc5")
 FAILED_DEFINITION = "failed_definition"
 FLOW_ARCHIVED = "flow_archived"
 CONTACT_GONE = "contact_deleted"
-ALREADY_SENT = "already_sent"  # a loop came back to a send node: one send per (enrollment, node)
-ENROLLMENT_FIELDS = [
-    "status",
-    "current_node",
-    "step_seq",
-    "node_entered_at",
-    "wake_at",
-    "awaiting",
-    "finished_at",
-    "finish_reason",
-]
+# A loop came back to a send node: one send per (enrollment, node), so it is skipped.
+ALREADY_SENT = "already_sent"
 
 
 def idempotency_key(enrollment_id: int, node_id: str) -> uuid.UUID:
@@ -78,15 +70,16 @@ class _Batch:
     messages: dict[int, dict[str, dict[str, datetime]]] = field(default_factory=dict)
     recent: dict[int, list[datetime]] = field(default_factory=dict)
     cap: CapRule | None = None
-    steps: list[StepRun] = field(default_factory=list)
-    outbox: list[tuple[Message, StepRun]] = field(default_factory=list)
-    effects: list[tuple[Effect, StepRun]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    outbox: list[tuple[Message, Step]] = field(default_factory=list)
+    effects: list[tuple[Effect, Step]] = field(default_factory=list)
 
 
 def enrollment_advance(enrollment_id: int, now: datetime) -> bool:
-    """Advance one enrollment if it is due and no one else holds it; False otherwise."""
+    """Advance one enrollment if it is due and no one else holds it; False otherwise (not
+    due, held by another worker, or its flow is paused)."""
     with transaction.atomic():
-        rows = lock_objects.enrollments_lock_due([enrollment_id], now)
+        rows = lock_objects.enrollments_lock_due([enrollment_id], now, STATE_COLUMNS)
         return _advance(rows, now) == 1
 
 
@@ -94,31 +87,32 @@ def enrollments_advance_due(*, now: datetime, limit: int) -> int:
     """Claim up to `limit` due enrollments of active flows and advance them; returns how
     many were claimed."""
     with transaction.atomic():
-        rows = lock_objects.enrollments_claim_due(now, limit)
+        rows = lock_objects.enrollments_claim_due(now, limit, STATE_COLUMNS)
         return _advance(rows, now)
 
 
-def _advance(rows: Sequence[Enrollment], now: datetime) -> int:
-    if not rows:
-        return 0
-    runnable: list[Enrollment] = []
-    advanced = 0
-    for row in rows:
-        status = row.flow_status  # annotated by the lock query
-        if status == FlowStatus.ACTIVE:
+def _advance(rows: Sequence[tuple], now: datetime) -> int:
+    changed: list[EnrollmentState] = []
+    runnable: list[EnrollmentState] = []
+    for values in rows:
+        row = EnrollmentState(*values)
+        if row.flow_status == FlowStatus.ACTIVE:
             runnable.append(row)
-        elif status == FlowStatus.ARCHIVED:
+        elif row.flow_status == FlowStatus.ARCHIVED:
             _finish(row, FLOW_ARCHIVED, now)
-            advanced += 1
-        # Paused (or a draft): left as it is, still due, so it runs on resume.
+        else:
+            continue  # paused: left as it is, still due, so it runs on resume
+        changed.append(row)
+    if not changed:
+        return 0
     batch = _load(runnable, now)
     for row in runnable:
         _run(row, batch)
-    _write(batch, [row for row in rows if row.flow_status != FlowStatus.PAUSED])
-    return advanced + len(runnable)
+    _write(batch, changed)
+    return len(changed)
 
 
-def _load(rows: Sequence[Enrollment], now: datetime) -> _Batch:
+def _load(rows: Sequence[EnrollmentState], now: datetime) -> _Batch:
     batch = _Batch(now=now, cap=frequency_cap())
     if not rows:
         return batch
@@ -126,13 +120,13 @@ def _load(rows: Sequence[Enrollment], now: datetime) -> _Batch:
     batch.contacts = contact_views(
         contact_ids, assume_consent=django_settings.ASSUME_MARKETING_CONSENT
     )
-    batch.messages = enrollment_messages([row.pk for row in rows])
+    batch.messages = enrollment_messages([row.id for row in rows])
     if batch.cap is not None:
         batch.recent = recent_marketing_sends(contact_ids, since=now - batch.cap.window)
     return batch
 
 
-def _run(row: Enrollment, batch: _Batch) -> None:
+def _run(row: EnrollmentState, batch: _Batch) -> None:
     """Evaluate nodes until the enrollment sleeps, waits or finishes."""
     parsed = flow_version_parsed(row.version_id)
     record = batch.contacts.get(row.contact_id)
@@ -150,17 +144,18 @@ def _run(row: Enrollment, batch: _Batch) -> None:
         if not _apply(row, node, decision, parsed, record, batch):
             return
     # Unreachable with a validated graph (loops must pass a wait that lets time pass).
-    logger.error("enrollment %s: no wait after %s nodes", row.pk, len(parsed.graph.nodes) + 1)
+    logger.error("enrollment %s: no wait after %s nodes", row.id, len(parsed.graph.nodes) + 1)
     _finish(row, FAILED_DEFINITION, batch.now)
 
 
-def _resume(row: Enrollment, parsed: ParsedVersion, batch: _Batch) -> bool:
-    """Leave a sleep or an event wait; True when the node must be evaluated (again)."""
+def _resume(row: EnrollmentState, parsed: ParsedVersion, batch: _Batch) -> bool:
+    """Leave a sleep or an event wait; True when a node must be evaluated next (the same
+    one again, keeping its entry time, or the one the label leads to)."""
     awaiting, row.awaiting = row.awaiting, None
     event = awaiting.get("event")
     label = awaiting.get("on_event") if event else awaiting.get("on_timeout")
     if label is None:
-        return True  # evaluate the same node again, keeping its entry time
+        return True
     node = parsed.graph.nodes.get(row.current_node)
     if node is None:
         _finish(row, FAILED_DEFINITION, batch.now)
@@ -171,25 +166,25 @@ def _resume(row: Enrollment, parsed: ParsedVersion, batch: _Batch) -> bool:
 
 
 def _context(
-    row: Enrollment, parsed: ParsedVersion, record: ContactRecord, batch: _Batch
+    row: EnrollmentState, parsed: ParsedVersion, record: ContactRecord, batch: _Batch
 ) -> NodeContext:
     use_cap = batch.cap is not None and parsed.settings.frequency_cap
     return NodeContext(
-        enrollment_id=row.pk,
+        enrollment_id=row.id,
         flow_id=row.flow_id,
         step_seq=row.step_seq,
         node_entered_at=row.node_entered_at,
         contact=record.view,
         settings=parsed.settings,
         context=row.context,
-        messages=batch.messages.get(row.pk, {}),
+        messages=batch.messages.get(row.id, {}),
         recent_marketing_sends=tuple(batch.recent.get(row.contact_id, ())) if use_cap else (),
         cap=batch.cap if use_cap else None,
     )
 
 
 def _apply(
-    row: Enrollment,
+    row: EnrollmentState,
     node: Node,
     decision: Any,
     parsed: ParsedVersion,
@@ -197,7 +192,6 @@ def _apply(
     batch: _Batch,
 ) -> bool:
     """Apply one decision; True when the enrollment moved on to another node to evaluate."""
-    now = batch.now
     if isinstance(decision, Goto):
         _follow(row, node, decision.label, {"decision": "goto"}, parsed, batch)
     elif isinstance(decision, Skip):
@@ -208,27 +202,19 @@ def _apply(
     elif isinstance(decision, Act):
         effect = Effect(
             installation_id=row.installation_id,
-            enrollment_id=row.pk,
+            enrollment_id=row.id,
             node_id=node.id,
             action=decision.action,
             params=dict(decision.params),
-            idempotency_key=idempotency_key(row.pk, node.id),
-            created_at=now,
+            idempotency_key=idempotency_key(row.id, node.id),
+            created_at=batch.now,
         )
         detail = {"decision": "act", "action": decision.action}
         batch.effects.append((effect, _follow(row, node, decision.label, detail, parsed, batch)))
-    else:
-        return _stop(row, node, decision, batch)
-    return row.is_open
-
-
-def _stop(row: Enrollment, node: Node, decision: Any, batch: _Batch) -> bool:
-    """Apply a decision that keeps the enrollment at its node or ends it; always False."""
-    now = batch.now
-    if isinstance(decision, SleepUntil):
+    elif isinstance(decision, SleepUntil):
         _wait(row, decision.until, {"on_timeout": decision.label, "reason": decision.reason})
         return False
-    if isinstance(decision, AwaitEvent):
+    elif isinstance(decision, AwaitEvent):
         awaiting = {
             "kind": decision.kind,
             "match": dict(decision.match),
@@ -237,47 +223,44 @@ def _stop(row: Enrollment, node: Node, decision: Any, batch: _Batch) -> bool:
         }
         _wait(row, decision.until, awaiting)
         return False
-    if isinstance(decision, Finish):
+    elif isinstance(decision, Finish):
         _step(row, node, "finish", {"decision": "finish", "reason": decision.reason}, batch)
-        _finish(row, decision.reason, now)
+        _finish(row, decision.reason, batch.now)
         return False
-    raise TypeError(f"node {node.id} returned {decision!r}, not a Decision")
+    else:
+        raise TypeError(f"node {node.id} returned {decision!r}, not a Decision")
+    return row.is_open
 
 
 def _send(
-    row: Enrollment,
+    row: EnrollmentState,
     node: Node,
     decision: Send,
     parsed: ParsedVersion,
     record: ContactRecord,
     batch: _Batch,
 ) -> None:
-    sent_before = batch.messages.setdefault(row.pk, {})
-    if node.id in sent_before:
-        detail = {"decision": "skip", "reason": ALREADY_SENT}
-        _follow(row, node, decision.label, detail, parsed, batch)
-        return
-    channel = MessageChannel.EMAIL if decision.channel == "email" else MessageChannel.SMS
-    address = record.email if channel == MessageChannel.EMAIL else record.phone
-    if not address:
-        detail = {"decision": "skip", "reason": "no_address"}
-        _follow(row, node, decision.label, detail, parsed, batch)
+    """Queue the node's message in this transaction, then follow the label."""
+    sent_before = batch.messages.setdefault(row.id, {})
+    email = decision.channel == MessageChannel.EMAIL
+    address = record.email if email else record.phone
+    reason = ALREADY_SENT if node.id in sent_before else "" if address else "no_address"
+    if reason:
+        _follow(row, node, decision.label, {"decision": "skip", "reason": reason}, parsed, batch)
         return
     content = getattr(node.params, "message", None) or {}
-    marketing = bool(getattr(node.params, "marketing", True))
     message = Message(
         installation_id=row.installation_id,
         contact_id=row.contact_id,
-        enrollment_id=row.pk,
+        enrollment_id=row.id,
         node_id=node.id,
-        channel=channel,
-        idempotency_key=idempotency_key(row.pk, node.id),
+        channel=MessageChannel.EMAIL if email else MessageChannel.SMS,
+        idempotency_key=idempotency_key(row.id, node.id),
         to_address=address,
-        subject=message_render(str(content.get("subject", "")), record.names)
-        if channel == MessageChannel.EMAIL
-        else "",
+        subject=message_render(str(content.get("subject", "")), record.names) if email else "",
         body_text=message_render(str(content.get("body", "")), record.names),
-        counts_towards_cap=marketing and parsed.settings.frequency_cap,
+        counts_towards_cap=getattr(node.params, "marketing", True)
+        and parsed.settings.frequency_cap,
         status=MessageStatus.QUEUED,
         created_at=batch.now,
     )
@@ -285,26 +268,26 @@ def _send(
     if message.counts_towards_cap:
         # Later nodes in this batch (this contact in other flows too) see it under the cap.
         batch.recent.setdefault(row.contact_id, []).append(batch.now)
-    detail = {"decision": "send", "channel": channel}
+    detail = {"decision": "send", "channel": message.channel}
     batch.outbox.append((message, _follow(row, node, decision.label, detail, parsed, batch)))
 
 
 def _follow(
-    row: Enrollment,
+    row: EnrollmentState,
     node: Node,
     label: str,
     detail: dict[str, Any],
     parsed: ParsedVersion,
     batch: _Batch,
-) -> StepRun:
-    """Leave `node` along `label` (its StepRun is returned) and enter the target. A missing
+) -> Step:
+    """Leave `node` along `label` (its Step is returned) and enter the target. A missing
     edge finishes the enrollment as failed_definition instead of raising."""
     target = parsed.graph.target(node.id, label)
     if target is None:
         detail = {**detail, "error": f"no edge labelled {label!r}"}
     step = _step(row, node, label, detail, batch)
     if target is None:
-        logger.warning("enrollment %s: node %s has no edge %r", row.pk, node.id, label)
+        logger.warning("enrollment %s: node %s has no edge %r", row.id, node.id, label)
         _finish(row, FAILED_DEFINITION, batch.now)
         return step
     row.current_node = target
@@ -315,29 +298,29 @@ def _follow(
     return step
 
 
-def _step(row: Enrollment, node: Node, outcome: str, detail: dict, batch: _Batch) -> StepRun:
-    step = StepRun(
-        installation_id=row.installation_id,
-        enrollment_id=row.pk,
-        step_seq=row.step_seq,
-        node_id=node.id,
-        node_type=node.type,
-        entered_at=row.node_entered_at,
-        left_at=batch.now,
-        outcome=outcome,
-        detail=detail,
+def _step(row: EnrollmentState, node: Node, outcome: str, detail: dict, batch: _Batch) -> Step:
+    step = Step(
+        row.installation_id,
+        row.id,
+        row.step_seq,
+        node.id,
+        node.type,
+        row.node_entered_at,
+        batch.now,
+        outcome,
+        detail,
     )
     batch.steps.append(step)
     return step
 
 
-def _wait(row: Enrollment, until: datetime, awaiting: dict[str, Any]) -> None:
+def _wait(row: EnrollmentState, until: datetime, awaiting: dict[str, Any]) -> None:
     row.status = EnrollmentStatus.WAITING
     row.wake_at = until
     row.awaiting = {**awaiting, "until": until.isoformat()}
 
 
-def _finish(row: Enrollment, reason: str, now: datetime) -> None:
+def _finish(row: EnrollmentState, reason: str, now: datetime) -> None:
     failed = reason.startswith("failed")
     row.status = EnrollmentStatus.FAILED if failed else EnrollmentStatus.FINISHED
     row.finish_reason = reason
@@ -346,16 +329,15 @@ def _finish(row: Enrollment, reason: str, now: datetime) -> None:
     row.awaiting = None
 
 
-def _write(batch: _Batch, changed: Sequence[Enrollment]) -> None:
+def _write(batch: _Batch, changed: Sequence[EnrollmentState]) -> None:
     messages = messages_queue([message for message, _ in batch.outbox])
     for message, step in batch.outbox:
         step.detail["message"] = message.pk
     effects = _effects_record([effect for effect, _ in batch.effects])
     for effect, step in batch.effects:
         step.detail["effect"] = effect.pk
-    StepRun.objects.bulk_create(batch.steps)
-    if changed:
-        Enrollment.objects.bulk_update(changed, ENROLLMENT_FIELDS)
+    steps_insert(batch.steps)
+    enrollments_store(changed)
     queued = [message.pk for message in messages if message.status == MessageStatus.QUEUED]
     pending = [effect.pk for effect in effects]
     if queued or pending:
@@ -365,6 +347,7 @@ def _write(batch: _Batch, changed: Sequence[Enrollment]) -> None:
 def _effects_record(effects: list[Effect]) -> list[Effect]:
     if not effects:
         return []
+    # ON CONFLICT on the key, like the outbox: a repeat returns the existing row's id.
     return Effect.objects.bulk_create(
         effects,
         update_conflicts=True,

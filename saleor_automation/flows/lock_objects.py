@@ -5,7 +5,7 @@ On SQLite select_for_update is a no-op; the IMMEDIATE transactions of settings.p
 database's single write lock at BEGIN instead, so two claims still never overlap.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from django.db.models import F, QuerySet
@@ -21,23 +21,28 @@ def enrollment_qs_select_for_update() -> QuerySet[Enrollment]:
     )
 
 
-def enrollments_claim_due(now: datetime, limit: int) -> list[Enrollment]:
-    """Lock and load up to `limit` due enrollments of active flows, oldest due first: one
-    query, served by the partial index enrollment_due_idx. Enrollments of paused flows are
-    left alone (they stay due and run when the flow resumes)."""
+def enrollments_claim_due(now: datetime, limit: int, columns: Sequence[str]) -> list[tuple]:
+    """Lock up to `limit` due enrollments of active flows, oldest due first, and return
+    their `columns`: one query, served by the partial index enrollment_due_idx. Enrollments
+    of paused flows are left alone (they stay due and run when the flow resumes)."""
     return list(
         enrollment_qs_select_for_update()
         .filter(status__in=OPEN_STATUSES, wake_at__lte=now, flow__status=FlowStatus.ACTIVE)
-        .order_by("wake_at")[:limit]
+        .order_by("wake_at")
+        .values_list(*columns)[:limit]
     )
 
 
-def enrollments_lock_due(ids: Collection[int], now: datetime) -> list[Enrollment]:
-    """Lock and load the given enrollments that are still due; locked ones are skipped."""
+def enrollments_lock_due(
+    ids: Collection[int], now: datetime, columns: Sequence[str]
+) -> list[tuple]:
+    """Lock the given enrollments that are still due (locked ones are skipped) and return
+    their `columns`."""
     return list(
         enrollment_qs_select_for_update()
         .filter(pk__in=list(ids), status__in=OPEN_STATUSES, wake_at__lte=now)
         .order_by("pk")
+        .values_list(*columns)
     )
 
 

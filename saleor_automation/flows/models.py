@@ -75,7 +75,7 @@ class Flow(models.Model):
     # active version's settings at activation so queries can order by it.
     priority = models.IntegerField(default=50)
     active_version = models.ForeignKey(
-        "FlowVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "FlowVersion", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,8 +145,15 @@ class Enrollment(models.Model):
     """One contact's way through one flow version, entered for one entry key."""
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
-    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="enrollments")
-    version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="+")
+    # Neither FK gets an index of its own: every index on this table costs each advance an
+    # insertion. A flow's open enrollments are found through enrollment_one_open_per_key
+    # (its first column), and versions are only ever looked up by id.
+    flow = models.ForeignKey(
+        Flow, on_delete=models.CASCADE, related_name="enrollments", db_index=False
+    )
+    version = models.ForeignKey(
+        FlowVersion, on_delete=models.RESTRICT, related_name="+", db_index=False
+    )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     # What the enrollment is about: a checkout id, an order id, "2026-11-23" for dated
     # triggers; "" when the flow runs once per contact.
@@ -195,7 +202,6 @@ class Enrollment(models.Model):
                 name="enrollment_due_idx",
                 condition=Q(status__in=["active", "waiting"]),
             ),
-            models.Index(fields=["flow", "status"], name="enrollment_flow_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -210,7 +216,11 @@ class StepRun(models.Model):
     """One node an enrollment entered, written when it leaves the node: the per-recipient
     history. The current node of an open enrollment is on the enrollment itself."""
 
-    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    # Steps are read through their enrollment (with the installation filter); an index of
+    # its own would cost every advance an insertion for no query.
+    installation = models.ForeignKey(
+        Installation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # Indexed through the unique constraint, whose first column it is.
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="steps", db_index=False

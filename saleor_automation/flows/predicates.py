@@ -39,17 +39,6 @@ from typing import Any
 
 from .context import ContactView, MessageEvent, NodeContext
 
-__all__ = [
-    "ALL_ROOTS",
-    "CONTACT_ROOTS",
-    "Op",
-    "PredicateError",
-    "Root",
-    "evaluate_predicate",
-    "referenced_messages",
-    "validate_predicate",
-]
-
 
 class Op:
     EQ = "eq"
@@ -90,18 +79,11 @@ OPS_BY_KIND = {
     ANY: Op.ALL,
 }
 CONTACT_FIELDS = {
-    "email": STR,
-    "phone": STR,
-    "country": STR,
-    "city": STR,
-    "postal_code": STR,
-    "language": STR,
+    **dict.fromkeys(("email", "phone", "country", "city", "postal_code", "language"), STR),
     "timezone": STR,
     "order_count": NUM,
-    "marketing_consent": BOOL,
-    "sms_consent": BOOL,
-    "first_order_at": MOMENT,
-    "last_order_at": MOMENT,
+    **dict.fromkeys(("marketing_consent", "sms_consent"), BOOL),
+    **dict.fromkeys(("first_order_at", "last_order_at"), MOMENT),
     "groups": SET,
 }
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -375,12 +357,11 @@ def _items(value: Any) -> Collection[Any] | None:
 def _equal(actual: Any, expected: Any) -> bool:
     if isinstance(actual, bool) or isinstance(expected, bool):
         return actual is expected
-    left, right = _number(actual), _number(expected)
-    if left is not None and right is not None:
-        return left == right
     if isinstance(actual, str) and isinstance(expected, str):
+        # Text stays text: postal code "01000" is not "1000".
         return actual.casefold() == expected.casefold()
-    return False
+    left, right = _number(actual), _number(expected)
+    return left is not None and right is not None and left == right
 
 
 def _compare(op: str, actual: Any, expected: Any, now: datetime) -> bool:

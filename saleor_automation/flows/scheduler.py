@@ -1,7 +1,7 @@
 """The tick: due enrollments are claimed in batches and advanced, by any number of workers.
 
     tick(now=None, batch_size=BATCH_SIZE) -> int
-    tick_until_idle(*, budget, batch_size=BATCH_SIZE) -> TickStats
+    tick_until_idle(*, budget, batch_size=BATCH_SIZE, clock=timezone.now) -> TickStats
 
 One batch is one transaction: a single query claims up to `batch_size` due rows with
 SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), so concurrent workers take disjoint rows and
@@ -16,6 +16,7 @@ needed.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,13 +39,18 @@ class TickStats:
     more: bool = False  # stopped by the budget with a full last batch
 
 
-def tick_until_idle(*, budget: float, batch_size: int = BATCH_SIZE) -> TickStats:
+def tick_until_idle(
+    *,
+    budget: float,
+    batch_size: int = BATCH_SIZE,
+    clock: Callable[[], datetime] = timezone.now,
+) -> TickStats:
     """Tick until a batch comes back short (nothing more is due, or other workers hold
-    the rest) or `budget` seconds have passed."""
+    the rest) or `budget` seconds have passed. Each batch reads `clock` afresh."""
     stats = TickStats()
     started = time.monotonic()
     while True:
-        claimed = tick(timezone.now(), batch_size)
+        claimed = tick(clock(), batch_size)
         stats.advanced += claimed
         stats.batches += 1
         if claimed < batch_size:

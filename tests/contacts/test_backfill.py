@@ -79,3 +79,32 @@ def test_backfill_command_shows_progress_and_result(store, installed, capsys):
     captured = capsys.readouterr()
     assert "done: customers 229, orders 140, checkouts 3" in captured.out
     assert "customers" in captured.err  # the progress bars
+
+
+def test_reactivation_reconciles_what_changed_while_inactive(
+    saleor_emulator, installed, celery_worker
+):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.celery_fixtures import wait_for
+
+    old = saleor_emulator.customer("old@example.com")
+    old["updatedAt"] = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+    saleor_emulator.deactivate()
+    wait_for(
+        lambda: type(installed).objects.get(pk=installed.pk).deactivated_at, what="deactivated"
+    )
+    # While inactive, Saleor drops the app's events: this customer is never delivered.
+    missed = saleor_emulator.customer("missed@example.com", first_name="Mia")
+    assert saleor_emulator.emit("CUSTOMER_CREATED", missed) == []
+
+    saleor_emulator.activate()
+
+    contact = wait_for(
+        lambda: Contact.objects.filter(email="missed@example.com").first(),
+        what="the missed customer reconciled",
+    )
+    assert contact.first_name == "Mia"
+    assert not Contact.objects.filter(email="old@example.com").exists()  # not changed since
+    reconcile = [r for r in saleor_emulator.requests if r.operation_name == "BackfillCustomers"]
+    assert reconcile and reconcile[-1].variables["where"]["updatedAt"]["gte"]

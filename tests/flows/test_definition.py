@@ -409,6 +409,20 @@ def test_full_settings() -> None:
     assert (settings.holdout_percent, settings.priority) == (10, 10)
 
 
+def test_null_means_absent() -> None:
+    data = {
+        "entry_filter": None,
+        "quiet_hours": None,
+        "send_window": None,
+        "goals": None,
+        "active_from": None,
+        "active_until": None,
+        "priority": None,
+    }
+    assert validate_settings(data) == []
+    assert parse_settings(data) == FlowSettings()
+
+
 def test_send_window_days_default_to_every_day() -> None:
     settings = parse_settings({"send_window": {"start": "09:00", "end": "20:00"}})
     assert settings.send_window is not None
@@ -418,11 +432,19 @@ def test_send_window_days_default_to_every_day() -> None:
 INVALID_SETTINGS = [
     ("not an object", [], ("", "must be an object")),
     ("unknown key", {"timezone": "UTC"}, ("timezone", "not allowed")),
-    ("filter on messages", {"entry_filter": {"field": "message.e1.opened", "op": "exists"}}, (
-        "entry_filter",
-        "cannot be used here",
-    )),
-    ("bad filter", {"entry_filter": {"field": "contact.country", "op": "is"}}, ("entry_filter", "op")),
+    (
+        "filter on messages",
+        {"entry_filter": {"field": "message.e1.opened", "op": "exists"}},
+        (
+            "entry_filter",
+            "cannot be used here",
+        ),
+    ),
+    (
+        "bad filter",
+        {"entry_filter": {"field": "contact.country", "op": "is"}},
+        ("entry_filter", "op"),
+    ),
     ("reentry", {"reentry": "twice"}, ("reentry", "must be one of")),
     ("reentry days missing", {"reentry": "once_per_days"}, ("reentry_days", "required")),
     ("reentry days stray", {"reentry_days": 3}, ("reentry_days", "not allowed")),
@@ -430,28 +452,48 @@ INVALID_SETTINGS = [
     ("goal event", {"goals": [{"event": "order_cancelled"}]}, ("goals[0].event", "one of")),
     ("goal twice", {"goals": [{"event": "order_paid"}] * 2}, ("goals[1].event", "already")),
     ("quiet clock", {"quiet_hours": {"start": "25:00", "end": "08:00"}}, ("quiet_hours.start", "")),
-    ("quiet 9pm", {"quiet_hours": {"start": "9pm", "end": "08:00"}}, ("quiet_hours.start", "HH:MM")),
+    (
+        "quiet 9pm",
+        {"quiet_hours": {"start": "9pm", "end": "08:00"}},
+        ("quiet_hours.start", "HH:MM"),
+    ),
     ("quiet end missing", {"quiet_hours": {"start": "21:00"}}, ("quiet_hours.end", "required")),
     ("quiet empty", {"quiet_hours": {"start": "21:00", "end": "21:00"}}, ("quiet_hours.end", "")),
-    ("window days", {"send_window": {"days": [7], "start": "09:00", "end": "17:00"}}, (
-        "send_window.days",
-        "0 (Monday)",
-    )),
-    ("window days empty", {"send_window": {"days": [], "start": "09:00", "end": "17:00"}}, (
-        "send_window.days",
-        "non-empty",
-    )),
-    ("window inside quiet", {
-        "quiet_hours": {"start": "08:00", "end": "22:00"},
-        "send_window": {"days": [0], "start": "09:00", "end": "20:00"},
-    }, ("send_window", "inside quiet hours")),
+    (
+        "window days",
+        {"send_window": {"days": [7], "start": "09:00", "end": "17:00"}},
+        (
+            "send_window.days",
+            "0 (Monday)",
+        ),
+    ),
+    (
+        "window days empty",
+        {"send_window": {"days": [], "start": "09:00", "end": "17:00"}},
+        (
+            "send_window.days",
+            "non-empty",
+        ),
+    ),
+    (
+        "window inside quiet",
+        {
+            "quiet_hours": {"start": "08:00", "end": "22:00"},
+            "send_window": {"days": [0], "start": "09:00", "end": "20:00"},
+        },
+        ("send_window", "inside quiet hours"),
+    ),
     ("cap flag", {"frequency_cap": "yes"}, ("frequency_cap", "true or false")),
     ("naive datetime", {"active_from": "2026-01-01T00:00:00"}, ("active_from", "UTC offset")),
     ("not a datetime", {"active_until": "soon"}, ("active_until", "ISO 8601")),
-    ("until before from", {
-        "active_from": "2026-02-01T00:00:00Z",
-        "active_until": "2026-01-01T00:00:00Z",
-    }, ("active_until", "after active_from")),
+    (
+        "until before from",
+        {
+            "active_from": "2026-02-01T00:00:00Z",
+            "active_until": "2026-01-01T00:00:00Z",
+        },
+        ("active_until", "after active_from"),
+    ),
     ("holdout", {"holdout_percent": 51}, ("holdout_percent", "between 0 and 50")),
     ("holdout float", {"holdout_percent": 5.5}, ("holdout_percent", "whole number")),
     ("priority", {"priority": -1}, ("priority", "between 0 and 100")),

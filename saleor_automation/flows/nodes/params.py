@@ -5,6 +5,7 @@ It lives in the nodes package, below definition.py, so node modules can parse th
 params without importing definition.py (which imports them for the registry).
 """
 
+import copy
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -60,6 +61,8 @@ class ParamReader:
         self.issues.append(DefinitionIssue(self.node_id, self.path(key), message))
 
     def has(self, key: str) -> bool:
+        """Whether `key` holds a value (null counts as absent); asking reads the key."""
+        self.seen.add(key)
         return self.data.get(key) is not None
 
     def raw(self, key: str, default: Any = None) -> Any:
@@ -95,7 +98,12 @@ class ParamReader:
         return value
 
     def string(
-        self, key: str, *, default: Any = MISSING, choices: Collection[str] = (), max_length=255
+        self,
+        key: str,
+        *,
+        default: Any = MISSING,
+        choices: Collection[str] = (),
+        max_length: int = 255,
     ) -> str:
         value = self._required(key, default)
         if value is MISSING:
@@ -133,15 +141,12 @@ class ParamReader:
             return frozenset()
         return frozenset(value)
 
-    def duration(self, prefix: str = "", *, required: bool = True) -> timedelta | None:
-        """`prefix`minutes + hours + days; None when none is given and not required."""
+    def duration(self, prefix: str = "") -> timedelta:
+        """`prefix`minutes + hours + days: any of them, added up, required together."""
         keys = [f"{prefix}{unit}" for unit in ("minutes", "hours", "days")]
-        if not any(self.has(key) for key in keys):
-            for key in keys:
-                self.raw(key)
-            if required:
-                self.issue(keys[0], f"give {', '.join(keys)} (any of them)")
-            return None
+        if not any([self.has(key) for key in keys]):  # a list: every key is marked read
+            self.issue(keys[0], f"give {', '.join(keys)} (any of them)")
+            return timedelta(0)
         maximum = int(MAX_DURATION.total_seconds() // 60)
         minutes, hours, days = (
             self.integer(k, minimum=0, maximum=maximum, default=0) for k in keys
@@ -173,7 +178,7 @@ class ParamReader:
         if not isinstance(value, Mapping):
             self.issue(key, "must be an object")
             return {}
-        return value
+        return copy.deepcopy(value)  # the parsed graph must not share the caller's JSON
 
     def predicate(self, key: str, *, roots: Collection[str]) -> Mapping[str, Any]:
         value = self._required(key, MISSING)
@@ -181,7 +186,7 @@ class ParamReader:
             return {}
         for problem in validate_predicate(value, roots=roots):
             self.issue(key, problem)
-        return value if isinstance(value, Mapping) else {}
+        return copy.deepcopy(value) if isinstance(value, Mapping) else {}
 
     def finish(self) -> None:
         """An issue for every key that no read asked for (typos, leftovers)."""

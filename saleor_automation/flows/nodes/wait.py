@@ -76,7 +76,7 @@ class WaitParams:
 def parse_params(r: ParamReader) -> WaitParams:
     mode = r.string("mode", choices=WaitMode.ALL)
     if mode == WaitMode.DURATION:
-        delay = r.duration() or timedelta(0)
+        delay = r.duration()
         anchor = r.string("from", default=ENTRY, choices=(ENTRY, *ANCHORS))
         if anchor == ENTRY:
             return WaitParams(mode, delay=delay)
@@ -85,7 +85,7 @@ def parse_params(r: ParamReader) -> WaitParams:
             delay=delay,
             anchor=anchor,
             node=r.string("node"),
-            timeout=r.duration("timeout_") or timedelta(0),
+            timeout=r.duration("timeout_"),
         )
     if mode == WaitMode.UNTIL_TIME:
         weekdays = r.weekdays("weekdays", default=list(range(7)))
@@ -93,7 +93,7 @@ def parse_params(r: ParamReader) -> WaitParams:
     if mode == WaitMode.UNTIL_EVENT:
         event = r.string("event", choices=WaitEvent.ALL)
         node = r.string("node") if event in WaitEvent.MESSAGE_KIND else None
-        timeout = r.duration("timeout_") or timedelta(0)
+        timeout = r.duration("timeout_")
         return WaitParams(mode, event=event, node=node, timeout=timeout)
     return WaitParams(mode)
 

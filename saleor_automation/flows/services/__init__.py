@@ -1,6 +1,11 @@
 """Services of flows: the functions that write. The engine (flows/engine.py) advances."""
 
-from .enrollments import enrollment_finish, enrollment_start, enrollments_notify
+from .enrollments import (
+    enrollment_convert,
+    enrollment_finish,
+    enrollment_start,
+    enrollments_notify,
+)
 from .flows import (
     FlowStateError,
     FlowValidationError,
@@ -16,6 +21,7 @@ from .groups import group_add, group_move
 __all__ = [
     "FlowStateError",
     "FlowValidationError",
+    "enrollment_convert",
     "enrollment_finish",
     "enrollment_start",
     "enrollments_notify",

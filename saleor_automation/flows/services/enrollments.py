@@ -3,6 +3,7 @@
     enrollment_start(*, flow, contact, entry_key, context, now, holdout=False)
         -> Enrollment | None
     enrollment_finish(*, enrollment, reason, now=None, conversion=None) -> bool
+    enrollment_convert(*, enrollment, conversion, now) -> bool
     enrollments_notify(*, installation, contact_id, kind, match, at) -> int
 
 Advancing is the engine's (flows/engine.py); these only create rows and move timers.
@@ -103,6 +104,19 @@ def enrollment_finish(
     if done:
         for name, value in fields.items():
             setattr(enrollment, name, value)
+    return bool(done)
+
+
+def enrollment_convert(
+    *, enrollment: Enrollment, conversion: Mapping[str, Any], now: datetime
+) -> bool:
+    """Record a conversion without finishing (a goal that does not end the enrollment);
+    only the first one counts. False when the enrollment had converted already."""
+    done = Enrollment.objects.filter(
+        installation_id=enrollment.installation_id, pk=enrollment.pk, converted_at__isnull=True
+    ).update(converted_at=now, conversion=dict(conversion))
+    if done:
+        enrollment.converted_at, enrollment.conversion = now, dict(conversion)
     return bool(done)
 
 

@@ -1,0 +1,40 @@
+"""Signal wiring for flows: each receiver delegates in one line. Connected by importing
+this module from AppConfig.ready().
+
+Goals run before triggers for the same event, so an order first ends what it converts and
+only then starts what it triggers.
+"""
+
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+
+from ..contacts.models import Contact
+from ..contacts.signals import contact_merged, event_applied
+
+
+@receiver(event_applied, dispatch_uid="flows.goals")
+def event_goals(sender, installation, event, contact, **kwargs) -> None:
+    from .goals import event_goals_apply
+
+    event_goals_apply(installation=installation, event=event, contact=contact)
+
+
+@receiver(event_applied, dispatch_uid="flows.triggers")
+def event_triggers(sender, installation, event, contact, **kwargs) -> None:
+    from .triggers.events import event_triggers_apply
+
+    event_triggers_apply(installation=installation, event=event, contact=contact)
+
+
+@receiver(contact_merged, dispatch_uid="flows.merge")
+def contact_merge(sender, source, target, **kwargs) -> None:
+    from .triggers.lifecycle import contact_flow_state_merge
+
+    contact_flow_state_merge(source=source, target=target)
+
+
+@receiver(pre_delete, sender=Contact, dispatch_uid="flows.erase")
+def contact_delete(sender, instance, **kwargs) -> None:
+    from .triggers.lifecycle import contact_flow_state_erase
+
+    contact_flow_state_erase(contact=instance)
