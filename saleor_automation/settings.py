@@ -95,6 +95,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True
 TIME_ZONE = "UTC"
+# The time zone of a store that set none: contacts without a zone or a known country get
+# their quiet hours, send windows and dated triggers in it.
+DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "UTC")
 LANGUAGE_CODE = "en"
 USE_I18N = False
 

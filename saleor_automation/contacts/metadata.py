@@ -24,10 +24,10 @@ class Birthday:
 
 
 def metadata_keys(installation: Installation) -> MetadataKeys:
-    """The metadata keys used by one installation (the one place to add per-store overrides)."""
+    """The metadata keys one installation uses: its own choice, else the deployment's."""
     return MetadataKeys(
-        birthday=settings.DEFAULT_BIRTHDAY_METADATA_KEY,
-        consent=settings.DEFAULT_CONSENT_METADATA_KEY,
+        birthday=installation.birthday_metadata_key or settings.DEFAULT_BIRTHDAY_METADATA_KEY,
+        consent=installation.consent_metadata_key or settings.DEFAULT_CONSENT_METADATA_KEY,
     )
 
 

@@ -14,22 +14,21 @@ crash can do them twice. A crash before commit leaves every timer as it was.
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.db import transaction
 
 from ..messaging.models import Message, MessageChannel, MessageStatus
 from ..messaging.services import message_render, messages_queue
 from . import lock_objects
-from .caps import CapRule
 from .context import NodeContext
 from .decisions import Act, AwaitEvent, Finish, Goto, Send, Skip, SleepUntil
 from .definition import Node
 from .models import Effect, EnrollmentStatus, FlowStatus
 from .nodes import evaluate
+from .policy import InstallationPolicy, installation_policies
 from .selectors import (
     ContactRecord,
     ParsedVersion,
@@ -45,6 +44,7 @@ logger = logging.getLogger(__name__)
 # Fixed forever: changing it would re-key every send and effect.
 KEY_NAMESPACE = uuid.UUID("e2e91a18-d8e1-4b9f-b68a-b17784e30fc5")
 FAILED_DEFINITION = "failed_definition"
+FAILED_ERROR = "failed_error"  # a node raised: a bug, logged with its traceback
 FLOW_ARCHIVED = "flow_archived"
 CONTACT_GONE = "contact_deleted"
 # A loop came back to a send node: one send per (enrollment, node), so it is skipped.
@@ -55,12 +55,6 @@ def idempotency_key(enrollment_id: int, node_id: str) -> uuid.UUID:
     return uuid.uuid5(KEY_NAMESPACE, f"{enrollment_id}:{node_id}")
 
 
-def frequency_cap() -> CapRule | None:
-    """The cap shared by every flow that takes part in capping (off when unset)."""
-    messages, hours = django_settings.FREQUENCY_CAP_MESSAGES, django_settings.FREQUENCY_CAP_HOURS
-    return CapRule(messages, timedelta(hours=hours)) if messages and hours else None
-
-
 @dataclass
 class _Batch:
     """What one transaction loads once and writes once."""
@@ -69,7 +63,7 @@ class _Batch:
     contacts: dict[int, ContactRecord] = field(default_factory=dict)
     messages: dict[int, dict[str, dict[str, datetime]]] = field(default_factory=dict)
     recent: dict[int, list[datetime]] = field(default_factory=dict)
-    cap: CapRule | None = None
+    policies: dict[int, InstallationPolicy] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     outbox: list[tuple[Message, Step]] = field(default_factory=list)
     effects: list[tuple[Effect, Step]] = field(default_factory=list)
@@ -95,7 +89,7 @@ def _advance(rows: Sequence[tuple], now: datetime) -> int:
     changed: list[EnrollmentState] = []
     runnable: list[EnrollmentState] = []
     for values in rows:
-        row = EnrollmentState(*values)
+        row = EnrollmentState.from_row(values)
         if row.flow_status == FlowStatus.ACTIVE:
             runnable.append(row)
         elif row.flow_status == FlowStatus.ARCHIVED:
@@ -107,23 +101,42 @@ def _advance(rows: Sequence[tuple], now: datetime) -> int:
         return 0
     batch = _load(runnable, now)
     for row in runnable:
-        _run(row, batch)
+        _run_isolated(row, batch)
     _write(batch, changed)
     return len(changed)
 
 
 def _load(rows: Sequence[EnrollmentState], now: datetime) -> _Batch:
-    batch = _Batch(now=now, cap=frequency_cap())
+    batch = _Batch(now=now)
     if not rows:
         return batch
+    batch.policies = installation_policies({row.installation_id for row in rows})
     contact_ids = {row.contact_id for row in rows}
     batch.contacts = contact_views(
-        contact_ids, assume_consent=django_settings.ASSUME_MARKETING_CONSENT
+        contact_ids,
+        assume_consent={pk: policy.assume_consent for pk, policy in batch.policies.items()},
     )
     batch.messages = enrollment_messages([row.id for row in rows])
-    if batch.cap is not None:
-        batch.recent = recent_marketing_sends(contact_ids, since=now - batch.cap.window)
+    windows = [policy.cap.window for policy in batch.policies.values() if policy.cap]
+    if windows:
+        # One query for the widest window; a narrower cap ignores the older sends.
+        batch.recent = recent_marketing_sends(contact_ids, since=now - max(windows))
     return batch
+
+
+def _run_isolated(row: EnrollmentState, batch: _Batch) -> None:
+    """Run one enrollment so that a bug in a node fails that enrollment alone: otherwise the
+    whole batch would roll back and come back due, again and again."""
+    saved = replace(row)
+    marks = (len(batch.steps), len(batch.outbox), len(batch.effects))
+    try:
+        _run(row, batch)
+    except Exception:
+        logger.exception("enrollment %s failed at node %s", row.id, row.current_node)
+        for name in row.__slots__:
+            setattr(row, name, getattr(saved, name))
+        del batch.steps[marks[0] :], batch.outbox[marks[1] :], batch.effects[marks[2] :]
+        _finish(row, FAILED_ERROR, batch.now)
 
 
 def _run(row: EnrollmentState, batch: _Batch) -> None:
@@ -168,7 +181,8 @@ def _resume(row: EnrollmentState, parsed: ParsedVersion, batch: _Batch) -> bool:
 def _context(
     row: EnrollmentState, parsed: ParsedVersion, record: ContactRecord, batch: _Batch
 ) -> NodeContext:
-    use_cap = batch.cap is not None and parsed.settings.frequency_cap
+    policy = batch.policies[row.installation_id]
+    cap = policy.cap if parsed.settings.frequency_cap else None
     return NodeContext(
         enrollment_id=row.id,
         flow_id=row.flow_id,
@@ -178,8 +192,9 @@ def _context(
         settings=parsed.settings,
         context=row.context,
         messages=batch.messages.get(row.id, {}),
-        recent_marketing_sends=tuple(batch.recent.get(row.contact_id, ())) if use_cap else (),
-        cap=batch.cap if use_cap else None,
+        recent_marketing_sends=tuple(batch.recent.get(row.contact_id, ())) if cap else (),
+        cap=cap,
+        installation_timezone=policy.timezone,
     )
 
 

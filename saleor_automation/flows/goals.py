@@ -2,6 +2,7 @@
 that wake "wait until order placed" nodes.
 
     effective_goals(settings, trigger) -> tuple[Goal, ...]
+    placed_facts(*, at, contact_id, email, order_id, checkout_id, conversion) -> list[GoalFact]
     goal_facts(event, order) -> list[GoalFact]
     goal_matches(fact, target) -> bool
     event_goals_apply(*, installation, event, contact, now=None) -> int
@@ -18,12 +19,13 @@ Rules:
 - An open enrollment reaching an ending goal is finished with reason "goal_<event>" and the
   order as its conversion ({order_id, number, total, currency}); a non-ending goal records
   the first conversion and the enrollment goes on. Holdout enrollments get their first
-  conversion recorded too: that is what the control group is for.
+  conversion within HOLDOUT_WINDOW of entry recorded too: that is what the control group
+  is for (and the bound keeps old holdouts out of every order's lookup).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -49,6 +51,7 @@ DEFAULT_GOALS: Mapping[str, tuple[Goal, ...]] = {
     ),
 }
 NOT_PLACED_STATUSES = ("DRAFT",)
+HOLDOUT_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,29 @@ def _conversion(order: Order) -> dict[str, Any]:
     }
 
 
+def placed_facts(
+    *,
+    at: datetime,
+    contact_id: int | None,
+    email: str,
+    order_id: str,
+    checkout_id: str,
+    conversion: Mapping[str, Any],
+) -> list[GoalFact]:
+    """What placing an order is: order_placed, and checkout_converted for its checkout."""
+    values = {
+        "contact_id": contact_id,
+        "email": email,
+        "order_id": order_id,
+        "checkout_id": checkout_id,
+        "conversion": conversion,
+    }
+    placed = [GoalFact(GoalEvent.ORDER_PLACED, at, **values)]
+    if checkout_id:
+        placed.append(GoalFact(GoalEvent.CHECKOUT_CONVERTED, at, **values))
+    return placed
+
+
 def goal_facts(event: payloads.Event, order: Order | None) -> list[GoalFact]:
     """The goal events an applied Saleor event stands for (`order`: its mirrored order)."""
     if isinstance(event, payloads.AccountConfirmed):
@@ -113,9 +139,7 @@ def goal_facts(event: payloads.Event, order: Order | None) -> list[GoalFact]:
     }
     facts = []
     if isinstance(event, payloads.OrderCreated):
-        facts.append(GoalFact(GoalEvent.ORDER_PLACED, at, **base))
-        if order.checkout_id:
-            facts.append(GoalFact(GoalEvent.CHECKOUT_CONVERTED, at, **base))
+        facts.extend(placed_facts(at=at, **base))
     paid = isinstance(event, payloads.OrderPaid | payloads.OrderFullyPaid)
     if paid or (isinstance(event, payloads.OrderCreated) and order_is_paid(event.order)):
         facts.append(GoalFact(GoalEvent.ORDER_PAID, event.issued_at or at, **base))
@@ -149,7 +173,9 @@ def _since(enrollment: Enrollment) -> datetime:
         return enrollment.created_at
 
 
-def _candidates(installation: Installation, facts: list[GoalFact], contact: Contact | None):
+def _candidates(
+    installation: Installation, facts: list[GoalFact], contact: Contact | None, now: datetime
+):
     people = Q(pk__in=[])
     for fact in facts:
         if fact.contact_id:
@@ -160,7 +186,9 @@ def _candidates(installation: Installation, facts: list[GoalFact], contact: Cont
             people |= Q(entry_key=fact.checkout_id) | Q(context__checkout__id=fact.checkout_id)
     if contact is not None:
         people |= Q(contact=contact)
-    reachable = Q(status__in=OPEN_STATUSES) | Q(holdout=True, converted_at__isnull=True)
+    reachable = Q(status__in=OPEN_STATUSES) | Q(
+        holdout=True, converted_at__isnull=True, created_at__gte=now - HOLDOUT_WINDOW
+    )
     return (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("contact")
@@ -189,7 +217,7 @@ def event_goals_apply(
     if not facts:
         return 0
     reached = 0
-    for enrollment in _candidates(installation, facts, contact):
+    for enrollment in _candidates(installation, facts, contact, now):
         parsed = flow_version_parsed(enrollment.version_id)
         trigger = parsed.graph.trigger.params.event
         target = GoalTarget(

@@ -8,16 +8,24 @@ database's single write lock at BEGIN instead, so two claims still never overlap
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from .models import OPEN_STATUSES, Enrollment, Flow, FlowStatus
+
+# The moments of an enrollment, also selected as text ("<name>_text"): Django's loader of
+# timestamptz values is pure Python (18 ms for the 2,000 moments of a batch here), while
+# datetime.fromisoformat on the text takes 1 ms (services/bulk.py parses them).
+MOMENTS = ("node_entered_at", "wake_at", "finished_at")
 
 
 def enrollment_qs_select_for_update() -> QuerySet[Enrollment]:
     """Enrollments locked with SKIP LOCKED, each annotated with its flow's `flow_status`
-    (the join costs nothing extra and spares the engine a query per batch)."""
+    (the join costs nothing extra and spares the engine a query per batch) and with its
+    moments as text."""
+    texts = {f"{name}_text": Cast(name, TextField()) for name in MOMENTS}
     return Enrollment.objects.select_for_update(skip_locked=True, of=("self",)).annotate(
-        flow_status=F("flow__status")
+        flow_status=F("flow__status"), **texts
     )
 
 

@@ -22,11 +22,12 @@ documented defaults: checkout recovery 10, browse-style 50, newsletters 90):
     is_marketing_flow(graph) -> bool
     priority_blocker(*, priority, marketing, open_flows) -> int | None
     flow_blocker(*, flow, parsed, contact_id) -> int | None
+    enrollment_intervals(contact_ids, *, exclude_flow_id) -> dict[int, list[OpenInterval]]
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .definition import FlowGraph, NodeType
 from .models import OPEN_STATUSES, Enrollment, Flow, FlowStatus
@@ -104,3 +105,36 @@ def flow_blocker(*, flow: Flow, parsed: ParsedVersion, contact_id: int) -> int |
         return None
     candidates = open_flows(contact_id, exclude_flow_id=flow.pk, below=flow.priority)
     return priority_blocker(priority=flow.priority, marketing=marketing, open_flows=candidates)
+
+
+@dataclass(frozen=True)
+class OpenInterval:
+    """When a contact's enrollment in another flow was open (end None: still open)."""
+
+    flow: OpenFlow
+    start: datetime
+    end: datetime | None
+
+    def open_at(self, moment: datetime) -> bool:
+        return self.start <= moment and (self.end is None or self.end > moment)
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start <= end and (self.end is None or self.end > start)
+
+
+def enrollment_intervals(
+    contact_ids: Collection[int], *, exclude_flow_id: int
+) -> dict[int, list[OpenInterval]]:
+    """Per contact, the non-holdout enrollments of the other active flows (for the dry
+    run, which asks what was open when)."""
+    rows = Enrollment.objects.filter(
+        contact_id__in=list(contact_ids), holdout=False, flow__status=FlowStatus.ACTIVE
+    ).exclude(flow_id=exclude_flow_id)
+    found: dict[int, list[OpenInterval]] = {}
+    for contact_id, flow_id, version_id, priority, created, finished in rows.values_list(
+        "contact_id", "flow_id", "version_id", "flow__priority", "created_at", "finished_at"
+    ):
+        marketing = is_marketing_flow(flow_version_parsed(version_id).graph)
+        interval = OpenInterval(OpenFlow(flow_id, priority, marketing), created, finished)
+        found.setdefault(contact_id, []).append(interval)
+    return found

@@ -5,36 +5,47 @@ Goals run before triggers for the same event, so an order first ends what it con
 only then starts what it triggers.
 """
 
+from typing import Any
+
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from ..contacts.models import Contact
 from ..contacts.signals import contact_merged, event_applied
+from ..saleor import payloads
+from ..saleor.models import Installation
+from .goals import event_goals_apply
+from .triggers.events import event_triggers_apply
+from .triggers.lifecycle import contact_flow_state_erase, contact_flow_state_merge
 
 
 @receiver(event_applied, dispatch_uid="flows.goals")
-def event_goals(sender, installation, event, contact, **kwargs) -> None:
-    from .goals import event_goals_apply
-
+def event_goals(
+    sender: type,
+    installation: Installation,
+    event: payloads.Event,
+    contact: Contact | None,
+    **kwargs: Any,
+) -> None:
     event_goals_apply(installation=installation, event=event, contact=contact)
 
 
 @receiver(event_applied, dispatch_uid="flows.triggers")
-def event_triggers(sender, installation, event, contact, **kwargs) -> None:
-    from .triggers.events import event_triggers_apply
-
+def event_triggers(
+    sender: type,
+    installation: Installation,
+    event: payloads.Event,
+    contact: Contact | None,
+    **kwargs: Any,
+) -> None:
     event_triggers_apply(installation=installation, event=event, contact=contact)
 
 
 @receiver(contact_merged, dispatch_uid="flows.merge")
-def contact_merge(sender, source, target, **kwargs) -> None:
-    from .triggers.lifecycle import contact_flow_state_merge
-
+def contact_merge(sender: type, source: Contact, target: Contact, **kwargs: Any) -> None:
     contact_flow_state_merge(source=source, target=target)
 
 
 @receiver(pre_delete, sender=Contact, dispatch_uid="flows.erase")
-def contact_delete(sender, instance, **kwargs) -> None:
-    from .triggers.lifecycle import contact_flow_state_erase
-
+def contact_delete(sender: type, instance: Contact, **kwargs: Any) -> None:
     contact_flow_state_erase(contact=instance)

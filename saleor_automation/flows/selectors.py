@@ -10,7 +10,7 @@ NodeContext, loaded for a whole batch of enrollments at once.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +26,7 @@ from .context import ContactView
 from .context import MessageEvent as Event
 from .definition import FlowGraph, FlowSettings, parse_graph, parse_settings
 from .models import FlowVersion, GroupMember, StepRun, VersionState
+from .policy import installation_policies
 from .triggers.models import MetadataSnapshot
 
 GRAPH_CACHE_SIZE = 512
@@ -82,6 +83,7 @@ class ContactRecord:
 
 _CONTACT_COLUMNS = (
     "id",
+    "installation_id",
     "email",
     "phone",
     "country",
@@ -107,11 +109,12 @@ def _birthday(month: int | None, day: int | None, year: int | None) -> str | Non
 
 
 def contact_views(
-    contact_ids: Collection[int], *, assume_consent: bool
+    contact_ids: Collection[int], *, assume_consent: bool | Mapping[int, bool] | None = None
 ) -> dict[int, ContactRecord]:
-    """Four queries for any number of contacts. `assume_consent` is what an unknown
-    consent (the store never said) means. Attributes are the customer metadata last seen
-    plus "birthday"."""
+    """Four queries for any number of contacts (five without `assume_consent`).
+    `assume_consent` is what an unknown consent (the store never said) means, for all or
+    per installation id; None reads each installation's policy. Attributes are the
+    customer metadata last seen plus "birthday"."""
     ids = ids_in(contact_ids)
     spend: dict[int, dict[str, Decimal]] = {}
     for contact_id, currency, amount in ContactSpend.objects.filter(contact_id__in=ids).values_list(
@@ -129,9 +132,20 @@ def contact_views(
         groups.setdefault(contact_id, set()).add(name)
     records = {}
     # Tuples, not model instances: a tenth of the cost for a batch of 1,000.
-    for row in Contact.objects.filter(pk__in=ids).values_list(*_CONTACT_COLUMNS):
-        c = dict(zip(_CONTACT_COLUMNS, row, strict=True))
-        consent = assume_consent if c["marketing_consent"] is None else c["marketing_consent"]
+    rows = [
+        dict(zip(_CONTACT_COLUMNS, row, strict=True))
+        for row in Contact.objects.filter(pk__in=ids).values_list(*_CONTACT_COLUMNS)
+    ]
+    if assume_consent is None:
+        policies = installation_policies({c["installation_id"] for c in rows})
+        assume_consent = {pk: policy.assume_consent for pk, policy in policies.items()}
+    for c in rows:
+        assumed = (
+            assume_consent
+            if isinstance(assume_consent, bool)
+            else assume_consent.get(c["installation_id"], False)
+        )
+        consent = assumed if c["marketing_consent"] is None else c["marketing_consent"]
         birthday = _birthday(c["birthday_month"], c["birthday_day"], c["birthday_year"])
         view = ContactView(
             id=c["id"],

@@ -35,14 +35,20 @@ from django.utils import timezone
 from ..messaging.models import Message, MessageStatus
 from .context import ContactView, NodeContext
 from .decisions import Act, AwaitEvent, Finish, Goto, Reason, Send, Skip, SleepUntil
-from .definition import GoalEvent
-from .engine import frequency_cap
 from .entry import EntryHistory, entry_decide
-from .goals import GOAL_REASON_PREFIX, GoalFact, GoalTarget, effective_goals, goal_matches
-from .models import Enrollment, Flow, FlowStatus, FlowVersion, VersionState
+from .goals import (
+    GOAL_REASON_PREFIX,
+    GoalFact,
+    GoalTarget,
+    effective_goals,
+    goal_matches,
+    placed_facts,
+)
+from .models import Enrollment, Flow, FlowVersion, VersionState
 from .nodes import evaluate
 from .nodes.wait import ORDER_PLACED_KIND
-from .priority import OpenFlow, is_marketing_flow, priority_blocker
+from .policy import installation_policies
+from .priority import enrollment_intervals, is_marketing_flow, priority_blocker
 from .selectors import ParsedVersion, flow_version_parsed
 from .triggers.common import SINCE, entry_views
 from .triggers.replay import OrderBook, ReplayHit, replay_hits
@@ -77,18 +83,6 @@ class SimulationReport:
     overlaps: Counter = field(default_factory=Counter)  # other flow id -> enrollments
 
 
-@dataclass(frozen=True)
-class _Interval:
-    flow_id: int
-    priority: int
-    marketing: bool
-    start: datetime
-    end: datetime | None
-
-    def open_at(self, moment: datetime) -> bool:
-        return self.start <= moment and (self.end is None or self.end > moment)
-
-
 @dataclass
 class _Run:
     id: int
@@ -113,7 +107,8 @@ class _Simulation:
         self.start, self.end, self.horizon = start, end, horizon
         self.report = SimulationReport(flow.pk, parsed.version_id, start, end, horizon)
         self.book = OrderBook.load(flow.installation_id)
-        self.cap = frequency_cap() if self.settings.frequency_cap else None
+        self.policy = installation_policies([flow.installation_id])[flow.installation_id]
+        self.cap = self.policy.cap if self.settings.frequency_cap else None
         self.sends: dict[int, list[datetime]] = {}
         self.queue: list[tuple[datetime, int, _Run]] = []
         self.ids = itertools.count(1)
@@ -126,16 +121,7 @@ class _Simulation:
         self.views: dict[int, ContactView] = entry_views(
             contact_ids, now=self.end, predicates=filters
         )
-        rows = Enrollment.objects.filter(
-            contact_id__in=contact_ids, holdout=False, flow__status=FlowStatus.ACTIVE
-        ).exclude(flow=self.flow)
-        self.others: dict[int, list[_Interval]] = {}
-        for contact_id, flow_id, version_id, priority, created, finished in rows.values_list(
-            "contact_id", "flow_id", "version_id", "flow__priority", "created_at", "finished_at"
-        ):
-            marketing = is_marketing_flow(flow_version_parsed(version_id).graph)
-            interval = _Interval(flow_id, priority, marketing, created, finished)
-            self.others.setdefault(contact_id, []).append(interval)
+        self.others = enrollment_intervals(contact_ids, exclude_flow_id=self.flow.pk)
         earlier = Enrollment.objects.filter(
             flow=self.flow, contact_id__in=contact_ids, created_at__lt=self.start
         )
@@ -182,11 +168,8 @@ class _Simulation:
         report.triggered += 1
         if contact_id not in self.views:
             return
-        open_flows = [
-            OpenFlow(i.flow_id, i.priority, i.marketing)
-            for i in self.others.get(contact_id, [])
-            if i.open_at(hit.at)
-        ]
+        others = self.others.get(contact_id, [])
+        open_flows = [i.flow for i in others if i.open_at(hit.at)]
         history = EntryHistory(
             last_entry_at=self.last_entry.get(contact_id),
             key_entered=bool(hit.entry_key) and (contact_id, hit.entry_key) in self.keys,
@@ -230,31 +213,22 @@ class _Simulation:
         target = GoalTarget(
             hit.contact_id, email, self.trigger.event, hit.entry_key, since, hit.context
         )
+        checkouts = {hit.entry_key, (hit.context.get("checkout") or {}).get("id")}
+        orders = {o.saleor_id: o for o in self.book.of_person(hit.contact_id, email)}
+        for checkout_id in filter(None, checkouts):
+            orders.update({o.saleor_id: o for o in self.book.by_checkout.get(checkout_id, [])})
         facts = []
-        for order in self.book.of_person(hit.contact_id, email):
-            if not order.placed or order.created_at < hit.at:
-                continue
-            conversion = {
-                "order_id": order.saleor_id,
-                "total": order.total,
-                "currency": order.currency,
-            }
-            base = (order.created_at, order.contact_id, order.email, order.saleor_id)
-            facts.append(GoalFact(GoalEvent.ORDER_PLACED, *base, order.checkout_id, conversion))
-            if order.checkout_id:
-                facts.append(
-                    GoalFact(GoalEvent.CHECKOUT_CONVERTED, *base, order.checkout_id, conversion)
+        for order in orders.values():
+            if order.placed and order.created_at >= hit.at:
+                conversion = {"total": order.total, "currency": order.currency}
+                facts += placed_facts(
+                    at=order.created_at,
+                    contact_id=order.contact_id,
+                    email=order.email,
+                    order_id=order.saleor_id,
+                    checkout_id=order.checkout_id,
+                    conversion={"order_id": order.saleor_id, **conversion},
                 )
-        checkout_id = hit.entry_key or ""
-        for order in self.book.by_checkout.get(checkout_id, []):
-            if order.created_at >= hit.at and order.contact_id != hit.contact_id:
-                conversion = {
-                    "order_id": order.saleor_id,
-                    "total": order.total,
-                    "currency": order.currency,
-                }
-                base = (order.created_at, order.contact_id, order.email, order.saleor_id)
-                facts.append(GoalFact(GoalEvent.CHECKOUT_CONVERTED, *base, checkout_id, conversion))
         reached = sorted(
             (f for f in facts if f.kind in goals and goal_matches(f, target)), key=lambda f: f.at
         )
@@ -290,14 +264,14 @@ class _Simulation:
             report.conversions += 1
             conversion = converted.conversion or {}
             report.revenue[conversion.get("currency", "")] += Decimal(conversion.get("total", 0))
-        overlapping = {
-            i.flow_id
-            for i in self.others.get(run.contact_id, [])
-            if i.start <= moment and (i.end is None or i.end > run.entered_at)
-        }
-        report.overlaps.update(overlapping)
+        others = self.others.get(run.contact_id, [])
+        report.overlaps.update(
+            {i.flow.flow_id for i in others if i.overlaps(run.entered_at, moment)}
+        )
 
     def context(self, run: _Run, moment: datetime) -> NodeContext:
+        # Real messages may lie after the simulated clock: only the past counts.
+        sent = tuple(s for s in self.sends.get(run.contact_id, ()) if s <= moment)
         return NodeContext(
             enrollment_id=run.id,
             flow_id=self.flow.pk,
@@ -307,8 +281,9 @@ class _Simulation:
             settings=self.settings,
             context=run.context,
             messages=run.messages,
-            recent_marketing_sends=tuple(self.sends.get(run.contact_id, ())),
+            recent_marketing_sends=sent,
             cap=self.cap,
+            installation_timezone=self.policy.timezone,
         )
 
     def follow(self, run: _Run, label: str, moment: datetime) -> bool:

@@ -28,6 +28,16 @@ class Installation(models.Model):
     shop_name = models.CharField(max_length=255, blank=True, default="")
     channels = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
+
+    # The store's own choices. Blank or null means the deployment default from settings.py
+    # (DEFAULT_TIMEZONE, FREQUENCY_CAP_*, ASSUME_MARKETING_CONSENT, *_METADATA_KEY).
+    timezone = models.CharField(max_length=64, blank=True, default="")
+    frequency_cap_messages = models.PositiveIntegerField(null=True, blank=True)
+    frequency_cap_hours = models.PositiveIntegerField(null=True, blank=True)
+    assume_marketing_consent = models.BooleanField(null=True, blank=True)
+    birthday_metadata_key = models.CharField(max_length=128, blank=True, default="")
+    consent_metadata_key = models.CharField(max_length=128, blank=True, default="")
+
     installed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     uninstalled_at = models.DateTimeField(null=True, blank=True)

@@ -108,15 +108,20 @@ def test_email_change_merges_the_guest_contact_of_the_new_email(deliver, install
     deliver("order_created", guest_order)
     assert Contact.objects.count() == 2
     merges = []
-    contact_merged.connect(lambda sender, **kw: merges.append(kw), weak=False)
 
-    deliver("account_email_changed")
+    def record(sender, **kw):
+        merges.append(kw)
+
+    contact_merged.connect(record, dispatch_uid="test-merge-recorder")
+    try:
+        deliver("account_email_changed")
+    finally:
+        contact_merged.disconnect(dispatch_uid="test-merge-recorder")
 
     contact = Contact.objects.get()
     assert contact.email == "jane@doe.family" and contact.saleor_user_id == USER_ID
     assert contact.order_count == 1 and Order.objects.get().contact == contact
     assert len(merges) == 1 and merges[0]["target"] == contact
-    contact_merged.receivers.clear()
 
 
 def test_customer_payloads_from_before_an_email_change_do_not_revert_it(deliver):

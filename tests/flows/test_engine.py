@@ -339,8 +339,9 @@ def test_queries_per_batch_do_not_grow_with_its_size(
     for person in people:
         start(flow, person)
     engine.enrollments_advance_due(now=NOW, limit=1000)  # all now sleep in w1
-    # claim, contacts + spend + groups, messages, steps, update (+ savepoint bookkeeping)
-    with django_assert_max_num_queries(9):
+    # claim; installation policies; contacts, spend, metadata, groups; messages; steps;
+    # update; + the savepoint and its release that stand in for BEGIN/COMMIT in the test
+    with django_assert_max_num_queries(11):
         assert engine.enrollments_advance_due(now=NOW + HOUR, limit=1000) == size
     assert set(Enrollment.objects.values_list("current_node", flat=True)) == {"w2"}
 
@@ -373,3 +374,44 @@ def test_conditions_see_customer_metadata_and_birthday(installation):
     assert engine.enrollments_advance_due(now=NOW, limit=10) == 2
     assert steps(mine)[-1] == ("yes", "finish")
     assert steps(theirs)[-1] == ("no", "finish")
+
+
+def test_a_node_that_raises_fails_its_enrollment_alone(installation, monkeypatch):
+    flow = make_flow(installation, chain(email("s1"), wait("w1", hours=1), exit_()))
+    bad, good = make_contact(installation, 1), make_contact(installation, 2)
+    broken, fine = start(flow, bad), start(flow, good)
+    real = engine.evaluate
+
+    def evaluate(node, ctx, now):
+        if ctx.contact.id == bad.pk and node.id == "w1":
+            raise ValueError("a bug in a node")
+        return real(node, ctx, now)
+
+    monkeypatch.setattr(engine, "evaluate", evaluate)
+    assert engine.enrollments_advance_due(now=NOW, limit=10) == 2
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert (broken.status, broken.finish_reason, broken.current_node) == (
+        "failed",
+        "failed_error",
+        "trigger",
+    )
+    assert not StepRun.objects.filter(enrollment=broken).exists()
+    assert Message.objects.get().enrollment_id == fine.pk
+    assert (fine.status, fine.current_node) == ("waiting", "w1")
+
+
+def test_external_actions_fail_visibly_and_lost_effects_are_swept(installation, contact):
+    from saleor_automation.flows.effects import effect_run, effects_sweep
+
+    flow = make_flow(
+        installation,
+        chain(("a1", "action", {"kind": "write_metadata", "key": "k", "value": "v"}), exit_()),
+    )
+    enrollment = start(flow, contact)
+    engine.enrollment_advance(enrollment.pk, NOW)  # no on_commit here: the task is "lost"
+    effect = Effect.objects.get()
+    assert effects_sweep(now=NOW + timedelta(minutes=2)) == [effect.pk]
+    assert effect_run(effect.pk, now=NOW) == EffectStatus.FAILED
+    assert "not available" in Effect.objects.get().error
+    assert effects_sweep(now=NOW + timedelta(minutes=2)) == []

@@ -7,7 +7,8 @@ import time_machine
 
 from saleor_automation.contacts.models import Contact
 from saleor_automation.contacts.services import contact_merge
-from saleor_automation.flows import engine
+from saleor_automation.contacts.signals import contact_merged
+from saleor_automation.flows import engine, receivers
 from saleor_automation.flows.definition import Goal, GoalEvent, parse_settings
 from saleor_automation.flows.goals import GoalFact, GoalTarget, effective_goals, goal_matches
 from saleor_automation.flows.models import Enrollment, EnrollmentStatus
@@ -137,6 +138,9 @@ def test_erasure_leaves_nothing_waiting(installation, caplog):
 
 
 def test_a_merged_guest_keeps_its_enrollments_under_the_new_contact(installation):
+    # tests/contacts/test_contacts.py clears every contact_merged receiver: connect ours
+    # again (same dispatch_uid, so this is a no-op when it is still there).
+    contact_merged.connect(receivers.contact_merge, dispatch_uid="flows.merge")
     flow = trigger_flow(installation, "checkout_abandoned", idle_minutes=30)
     guest_enrollment = abandon(installation, at=T0, email="guest@example.com")
     guest = guest_enrollment.contact

@@ -1,8 +1,6 @@
 """flows/scheduler.py and the tick task: claiming due enrollments in batches, concurrently."""
 
 import threading
-import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
@@ -150,23 +148,23 @@ def test_two_workers_ticking_at_once_never_advance_twice():
     assert set(Enrollment.objects.values_list("current_node", "status")) == {("w1", "waiting")}
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_tick_throughput_wait_to_wait(capsys):
-    """10,000 due wait->wait enrollments, batches of 1,000: advances per second."""
+def test_tick_until_idle_drains_every_due_row_in_batches():
+    """Speed is measured in bench/, never asserted here."""
     inst = make_installation()
     flow = make_flow(inst, WAIT_WAIT)
-    people = contacts(inst, 10_000)
-    place(flow, people, "w1", wake_at=NOW - HOUR, awaiting=TIMER)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    scheduler.tick(NOW - timedelta(days=1))  # warm the version cache and the connection
-    started = time.perf_counter()
+    place(flow, contacts(inst, 2_500), "w1", wake_at=NOW - HOUR, awaiting=TIMER)
+
     stats = scheduler.tick_until_idle(budget=600, batch_size=1000, clock=lambda: NOW)
-    elapsed = time.perf_counter() - started
-    rate = stats.advanced / elapsed
-    with capsys.disabled():
-        print(f"\ntick: {stats.advanced} wait->wait advances in {elapsed:.2f}s = {rate:.0f}/s")
-    assert stats.advanced == 10_000
+
+    assert stats.advanced == 2_500
     assert set(Enrollment.objects.values_list("current_node", flat=True)) == {"w2"}
-    assert rate > 1000
+    assert StepRun.objects.count() == 2_500
+
+
+def test_tick_task_drains_due_rows(installation):
+    flow = make_flow(installation, WAIT_WAIT)
+    place(flow, contacts(installation, 3), "w1", wake_at=NOW - HOUR, awaiting=TIMER)
+    result = tasks.flows_tick_task.apply().get()  # the real clock: long after NOW
+    assert (result["advanced"], result["more"]) == (3, False)
+    assert set(Enrollment.objects.values_list("current_node", flat=True)) == {"w2"}

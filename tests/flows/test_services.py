@@ -229,3 +229,12 @@ def test_groups_add_and_move(installation, contact):
     names = GroupMember.objects.filter(contact=contact).values_list("group__name", flat=True)
     assert list(names) == ["lapsed"]
     assert not group_move(installation=installation, name="lapsed", contact_id=contact.pk, now=NOW)
+
+
+def test_deleting_an_installation_takes_its_flows_versions_and_enrollments(installation, contact):
+    flow = make_flow(installation, WAIT_SEND)
+    flow_save_draft(flow=flow, graph=WAIT_SEND, settings={})
+    flow_activate(flow=flow, now=NOW)
+    engine.enrollment_advance(start(flow, contact).pk, NOW)
+    installation.delete()
+    assert not FlowVersion.objects.exists() and not Enrollment.objects.exists()

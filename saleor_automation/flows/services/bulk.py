@@ -15,7 +15,7 @@ milliseconds. Other databases (SQLite for `make run`) use Django's bulk methods.
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -35,7 +35,8 @@ ENROLLMENT_FIELDS = (
     "finished_at",
     "finish_reason",
 )
-# What the engine reads: the lock query's columns, in EnrollmentState's order.
+# What the engine reads: the lock query's columns, in EnrollmentState's order; moments come
+# as text (lock_objects.MOMENTS) and are parsed by EnrollmentState.from_row.
 STATE_COLUMNS = (
     "id",
     "installation_id",
@@ -44,8 +45,25 @@ STATE_COLUMNS = (
     "contact_id",
     "context",
     "flow_status",
-    *ENROLLMENT_FIELDS,
+    "status",
+    "current_node",
+    "step_seq",
+    "node_entered_at_text",
+    "wake_at_text",
+    "awaiting",
+    "finished_at_text",
+    "finish_reason",
 )
+_MOMENT_POSITIONS = tuple(i for i, name in enumerate(STATE_COLUMNS) if name.endswith("_text"))
+
+
+def moment(text: str | None) -> datetime | None:
+    """A timestamp selected as text: PostgreSQL's "2026-06-15 11:00:00.5+00", or SQLite's
+    naive UTC "2026-06-15 11:00:00.500000"."""
+    if text is None:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -67,6 +85,14 @@ class EnrollmentState:
     awaiting: dict[str, Any] | None
     finished_at: datetime | None
     finish_reason: str
+
+    @classmethod
+    def from_row(cls, values: Sequence[Any]) -> "EnrollmentState":
+        """From a row of STATE_COLUMNS."""
+        values = list(values)
+        for position in _MOMENT_POSITIONS:
+            values[position] = moment(values[position])
+        return cls(*values)
 
     @property
     def is_open(self) -> bool:

@@ -120,7 +120,9 @@ def enrollment_convert(
     return bool(done)
 
 
-def _matches(awaiting: Mapping[str, Any], kind: str, match: Mapping[str, Any], at: datetime):
+def _matches(
+    awaiting: Mapping[str, Any], kind: str, match: Mapping[str, Any], at: datetime
+) -> bool:
     if awaiting.get("kind") != kind or "event" in awaiting:
         return False
     wanted = awaiting.get("match") or {}
@@ -138,10 +140,12 @@ def enrollments_notify(
     match: Mapping[str, Any],
     at: datetime,
 ) -> int:
-    """An event happened to a contact (kind "order_placed", "message_opened" with
-    {"node": id}, ...): wake the enrollments awaiting it, which then follow their event
-    branch on the next tick. Returns how many woke. A second event for an enrollment that
-    already has one changes nothing."""
+    """An event happened to a contact: wake the enrollments awaiting it, which follow their
+    event branch on the next tick. Kinds are the AwaitEvent kinds of the wait node:
+    "order.placed", and "message.delivered" / "message.opened" / "message.clicked" with
+    {"node": <send node id>} in `match` (the message's node_id). An awaiting enrollment
+    wakes when every key of its own match has the same value here. Returns how many woke;
+    a second event for an enrollment that already has one changes nothing."""
     woken = 0
     with transaction.atomic():
         # Waits for locked rows: skipping one mid-advance could lose the event.

@@ -13,15 +13,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-
 from ...contacts.models import Checkout, Order
 from ...saleor.models import Installation
 from ..context import ContactView
 from ..models import Flow, FlowStatus
 from ..nodes.trigger import TriggerParams
 from ..selectors import ParsedVersion, contact_views, flow_version_parsed
-from .models import MetadataSnapshot
 from .windows import window_attributes_load, window_fields
 
 # Enrollment context key: the moment goal events count from (ISO text). An order placed
@@ -76,23 +73,17 @@ def entry_views(
     now: datetime | None = None,
     predicates: Iterable[Mapping[str, Any] | None] = (),
 ) -> dict[int, ContactView]:
-    """Contacts as entry filters and segments see them: the engine's view plus the customer
-    metadata last seen as attributes (the birthday as the contact stores it wins), plus the
-    order-window attributes the given predicates name, as of `now` (triggers/windows.py)."""
-    records = contact_views(contact_ids, assume_consent=settings.ASSUME_MARKETING_CONSENT)
-    metadata = dict(
-        MetadataSnapshot.objects.filter(contact_id__in=list(records)).values_list(
-            "contact_id", "data"
-        )
-    )
+    """Contacts as entry filters and segments see them: the engine's view (customer
+    metadata last seen included) plus the order-window attributes the given predicates
+    name, as of `now` (triggers/windows.py)."""
+    records = contact_views(contact_ids)
     fields = set().union(*(window_fields(predicate) for predicate in predicates))
     windows = window_attributes_load(list(records), fields, now) if fields and now else {}
     views = {}
     for contact_id, record in records.items():
         view = record.view
-        extra = {**(metadata.get(contact_id) or {}), **windows.get(contact_id, {})}
-        if extra:
-            view = replace(view, attributes={**extra, **view.attributes})
+        if windows.get(contact_id):
+            view = replace(view, attributes={**view.attributes, **windows[contact_id]})
         views[contact_id] = view
     return views
 

@@ -30,6 +30,7 @@ from ...saleor import payloads
 from ...saleor.models import InboxEvent, InboxStatus, Installation
 from ..localtime import anniversary, contact_timezone, parse_annual_date, resolve_local
 from ..nodes.trigger import BIRTHDAY, TriggerEvent, TriggerParams
+from ..policy import installation_timezone
 from ..predicates import evaluate_predicate
 from .abandonment import NOT_PLACED_STATUSES, CheckoutState, abandonment_check
 from .common import SINCE, checkout_context, entry_views
@@ -230,8 +231,10 @@ def _abandonment_hits(installation, params, start, end, book: OrderBook, replay:
                 break
 
 
-def _midnight_between(day, zone: Zone, start: datetime, end: datetime) -> datetime | None:
-    at = resolve_local(day, MIDNIGHT, contact_timezone(zone, "UTC"))
+def _midnight_between(
+    day, zone: Zone, start: datetime, end: datetime, fallback: str
+) -> datetime | None:
+    at = resolve_local(day, MIDNIGHT, contact_timezone(zone, fallback))
     return at if start <= at <= end else None
 
 
@@ -255,11 +258,12 @@ def _dated_contacts(installation, field: str) -> list[tuple[int, str, int, int]]
 
 
 def _date_field_hits(installation, params, start, end, replay: Replay) -> None:
+    fallback = installation_timezone(installation.pk)
     for pk, country, month, day in _dated_contacts(installation, params.field or ""):
         for year in range(start.year - 1, end.year + 2):
             occurrence = anniversary(month, day, year)
             target = occurrence - timedelta(days=params.days_before or 0)
-            at = _midnight_between(target, Zone(None, country), start, end)
+            at = _midnight_between(target, Zone(None, country), start, end, fallback)
             if at is not None:
                 context = {"date_field": {"field": params.field, "date": occurrence.isoformat()}}
                 replay.hits.append(ReplayHit(at, pk, occurrence.isoformat(), context))
@@ -268,13 +272,14 @@ def _date_field_hits(installation, params, start, end, replay: Replay) -> None:
 def _no_order_hits(installation, params, start, end, book: OrderBook, replay: Replay) -> None:
     days = params.days or 0
     countries = dict(Contact.objects.filter(installation=installation).values_list("pk", "country"))
+    fallback = installation_timezone(installation.pk)
     for contact_id, orders in book.by_contact.items():
         counted = [order for order in orders if order.counted]
         zone = Zone(None, countries.get(contact_id, ""))
-        tz = contact_timezone(zone, "UTC")
+        tz = contact_timezone(zone, fallback)
         for index, order in enumerate(counted):
             target = order.created_at.astimezone(tz).date() + timedelta(days=days)
-            at = _midnight_between(target, zone, start, end)
+            at = _midnight_between(target, zone, start, end, fallback)
             later = counted[index + 1].created_at if index + 1 < len(counted) else None
             if at is not None and (later is None or later > at):
                 last = order.created_at.isoformat()

@@ -31,13 +31,13 @@ from ..entry import flow_entry_attempt
 from ..localtime import anniversary, contact_timezone, parse_annual_date
 from ..models import Enrollment, Flow, FlowStatus
 from ..nodes.trigger import BIRTHDAY, TriggerEvent
+from ..policy import installation_timezone
 from .common import TriggerFlow, entry_views, trigger_flows
 from .models import MetadataSnapshot, PendingEntry
 
 CATCH_UP_DAYS = 1
 CHUNK = 500
 SCHEDULED = (TriggerEvent.DATE_FIELD, TriggerEvent.NO_ORDER_FOR_DAYS)
-INSTALLATION_TIMEZONE = "UTC"  # installations keep no zone of their own yet
 
 
 def due_on(target: date, today: date) -> bool:
@@ -106,10 +106,11 @@ def _date_field_due(target: TriggerFlow, now: datetime) -> Iterable[tuple[int, s
     """(contact id, entry key, context, view) of every due date_field entry."""
     params = target.params
     candidates = {pk: (month, day) for pk, month, day in _date_field_candidates(target, now)}
+    fallback = installation_timezone(target.flow.installation_id)
     for ids in _chunks(sorted(candidates)):
         views = entry_views(ids, now=now, predicates=[target.parsed.settings.entry_filter])
         for contact_id, view in views.items():
-            today = now.astimezone(contact_timezone(view, INSTALLATION_TIMEZONE)).date()
+            today = now.astimezone(contact_timezone(view, fallback)).date()
             month, day = candidates[contact_id]
             occurrence = date_field_occurrence(month, day, params.days_before or 0, today)
             if occurrence is not None:
@@ -128,10 +129,11 @@ def _no_order_due(target: TriggerFlow, now: datetime) -> Iterable[tuple[int, str
         last_order_at__lte=newest,
     ).values_list("pk", "last_order_at")
     last_orders = dict(rows)
+    fallback = installation_timezone(target.flow.installation_id)
     for ids in _chunks(sorted(last_orders)):
         views = entry_views(ids, now=now, predicates=[target.parsed.settings.entry_filter])
         for contact_id, view in views.items():
-            tz = contact_timezone(view, INSTALLATION_TIMEZONE)
+            tz = contact_timezone(view, fallback)
             last = last_orders[contact_id]
             if due_on(no_order_target(last, days, tz), now.astimezone(tz).date()):
                 context = {"no_order": {"days": days, "last_order_at": last.isoformat()}}

@@ -24,6 +24,7 @@ from ..entry import flow_entry_attempt
 from ..localtime import contact_timezone
 from ..models import Flow, FlowStatus
 from ..nodes.trigger import TriggerEvent
+from ..policy import installation_timezone
 from ..predicates import evaluate_predicate
 from .common import TriggerFlow, entry_views, trigger_flows
 from .models import SegmentMembership, SegmentState
@@ -83,9 +84,10 @@ def _evaluate_chunk(target: TriggerFlow, ids: list[int], now: datetime, baseline
         outcomes[BASELINE] += len(entered)
         return outcomes
     outcomes[ENTERED] += len(entered)
+    fallback = installation_timezone(target.flow.installation_id)
     for contact in Contact.objects.filter(pk__in=entered).order_by("pk"):
         view = views[contact.pk]
-        local_day = now.astimezone(contact_timezone(view, "UTC")).date().isoformat()
+        local_day = now.astimezone(contact_timezone(view, fallback)).date().isoformat()
         outcome = flow_entry_attempt(
             target=target,
             contact=contact,

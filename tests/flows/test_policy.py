@@ -1,0 +1,103 @@
+"""Each installation's own time zone, frequency cap and consent default, over the
+deployment defaults, in one engine batch."""
+
+from datetime import timedelta
+
+import pytest
+
+from saleor_automation.flows import engine
+from saleor_automation.flows.models import Enrollment, EnrollmentStatus
+from saleor_automation.flows.policy import installation_policy
+from saleor_automation.messaging.models import Message
+
+from .db_fixtures import NOW, chain, email, exit_, make_contact, make_flow, make_installation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_blank_choices_fall_back_to_the_deployment_defaults(settings):
+    settings.DEFAULT_TIMEZONE = "Europe/Berlin"
+    settings.FREQUENCY_CAP_MESSAGES, settings.FREQUENCY_CAP_HOURS = 3, 48
+    settings.ASSUME_MARKETING_CONSENT = True
+    installation = make_installation()
+
+    policy = installation_policy(installation)
+
+    assert policy.timezone == "Europe/Berlin"
+    assert (policy.cap.max_messages, policy.cap.window) == (3, timedelta(hours=48))
+    assert policy.assume_consent is True
+
+    installation.timezone = "Not/AZone"
+    installation.frequency_cap_messages = 0  # the store turned the cap off
+    installation.assume_marketing_consent = False
+    policy = installation_policy(installation)
+    assert policy.timezone == "Europe/Berlin" and policy.cap is None
+    assert policy.assume_consent is False
+
+
+def test_each_installation_sends_by_its_own_policy_in_one_batch(settings):
+    settings.FREQUENCY_CAP_MESSAGES = 0
+    quiet = {"quiet_hours": {"start": "21:00", "end": "08:00"}}
+    # NOW is 12:00 UTC: 21:00 in Tokyo (quiet), noon in UTC.
+    tokyo = make_installation("https://tokyo.example.com/graphql/")
+    tokyo.timezone = "Asia/Tokyo"
+    tokyo.frequency_cap_messages, tokyo.frequency_cap_hours = 1, 24
+    tokyo.save()
+    london = make_installation("https://london.example.com/graphql/")
+    london.assume_marketing_consent = True
+    london.save()
+    flows, people = {}, {}
+    for name, installation in (("tokyo", tokyo), ("london", london)):
+        flows[name] = make_flow(installation, chain(email("s1"), exit_()), quiet)
+        # No country and no zone: the store's zone decides; consent unknown.
+        people[name] = make_contact(installation, marketing_consent=None)
+    for name in flows:
+        flows[name].refresh_from_db()
+        Enrollment.objects.create(
+            installation=flows[name].installation,
+            flow=flows[name],
+            version=flows[name].active_version,
+            contact=people[name],
+            entry_key="k",
+            current_node="trigger",
+            node_entered_at=NOW,
+            wake_at=NOW,
+        )
+
+    assert engine.enrollments_advance_due(now=NOW, limit=10) == 2
+
+    # London assumes consent and it is noon there: sent. Tokyo does not assume consent.
+    assert list(Message.objects.values_list("installation_id", flat=True)) == [london.pk]
+    skipped = Enrollment.objects.get(flow=flows["tokyo"])
+    assert skipped.status == EnrollmentStatus.FINISHED
+
+
+def test_quiet_hours_follow_the_store_time_zone(settings):
+    installation = make_installation()
+    installation.timezone = "Asia/Tokyo"
+    installation.save()
+    person = make_contact(installation)  # consents; no country, no zone
+    flow = make_flow(
+        installation,
+        chain(email("s1"), exit_()),
+        {"quiet_hours": {"start": "21:00", "end": "08:00"}},
+    )
+    flow.refresh_from_db()
+    enrollment = Enrollment.objects.create(
+        installation=installation,
+        flow=flow,
+        version=flow.active_version,
+        contact=person,
+        entry_key="k",
+        current_node="trigger",
+        node_entered_at=NOW,
+        wake_at=NOW,
+    )
+
+    engine.enrollment_advance(enrollment.pk, NOW)
+
+    enrollment.refresh_from_db()
+    assert not Message.objects.exists()
+    # 08:00 in Tokyo the next morning is 23:00 UTC today.
+    assert enrollment.wake_at == NOW.replace(hour=23)
+    assert enrollment.awaiting["reason"] == "quiet_hours"
