@@ -274,6 +274,7 @@ def _send(
         to_address=address,
         subject=message_render(str(content.get("subject", "")), record.names) if email else "",
         body_text=message_render(str(content.get("body", "")), record.names),
+        marketing=getattr(node.params, "marketing", True),
         counts_towards_cap=getattr(node.params, "marketing", True)
         and parsed.settings.frequency_cap,
         status=MessageStatus.QUEUED,

@@ -12,9 +12,12 @@ from django.dispatch import receiver
 
 from ..contacts.models import Contact
 from ..contacts.signals import contact_merged, event_applied
+from ..messaging.models import Message
+from ..messaging.signals import pre_send
 from ..saleor import payloads
 from ..saleor.models import Installation
 from .goals import event_goals_apply
+from .sending import message_send_check
 from .triggers.events import event_triggers_apply
 from .triggers.lifecycle import contact_flow_state_erase, contact_flow_state_merge
 
@@ -49,3 +52,8 @@ def contact_merge(sender: type, source: Contact, target: Contact, **kwargs: Any)
 @receiver(pre_delete, sender=Contact, dispatch_uid="flows.erase")
 def contact_delete(sender: type, instance: Contact, **kwargs: Any) -> None:
     contact_flow_state_erase(contact=instance)
+
+
+@receiver(pre_send, sender=Message, dispatch_uid="flows.send_check")
+def message_pre_send(sender: type, message: Message, **kwargs: Any) -> None:
+    message_send_check(message)

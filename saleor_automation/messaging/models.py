@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..contacts.models import Contact
 from ..saleor.models import Installation
 
 __all__ = ["Message", "MessageChannel", "MessageEvent", "MessageEventKind", "MessageStatus"]
@@ -45,8 +44,11 @@ class MessageEventKind(models.TextChoices):
 
 class Message(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
-    # Erasing a person deletes their messages: address and body are personal data.
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    # Erasing a person deletes their messages: address and body are personal data. Named by
+    # label: messaging sits below contacts and imports nothing from it.
+    contact = models.ForeignKey(
+        "saleor_automation.Contact", on_delete=models.CASCADE, related_name="+"
+    )
     enrollment = models.ForeignKey(
         "saleor_automation.Enrollment",
         null=True,
@@ -62,6 +64,8 @@ class Message(models.Model):
     to_address = models.CharField(max_length=254)
     subject = models.CharField(max_length=998, blank=True, default="")
     body_text = models.TextField(blank=True, default="")
+    # Marketing (needs consent, honours unsubscribes) as opposed to transactional.
+    marketing = models.BooleanField(default=True)
     # A marketing message of a flow that takes part in frequency capping.
     counts_towards_cap = models.BooleanField(default=True)
     status = models.CharField(

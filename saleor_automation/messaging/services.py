@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..contacts.models import Contact
 from ..saleor.models import Installation
 from .channels import console
 from .models import Message, MessageStatus
+from .signals import CancelSend, pre_send
 
 logger = logging.getLogger(__name__)
 
@@ -85,13 +85,12 @@ def _claim(message_id: int, now: datetime) -> Message | None:
             return None
         if message.status != MessageStatus.QUEUED:
             return None
-        # Consent can be withdrawn between the decision and the send.
-        consent = Contact.objects.filter(pk=message.contact_id).values_list(
-            "marketing_consent", flat=True
-        )
-        if False in consent:
+        # Consent can be withdrawn, a flow paused, between the decision and the send.
+        try:
+            pre_send.send(sender=Message, message=message)
+        except CancelSend as cancel:
             message.status = MessageStatus.SKIPPED
-            message.error = "marketing consent withdrawn"
+            message.error = cancel.reason
             message.save(update_fields=["status", "error"])
             return None
         message.status = MessageStatus.SENDING

@@ -26,6 +26,10 @@ class UnsafeSaleorUrl(SaleorError):
     """A Saleor API URL the app must not call (not allowed, private address, plain http)."""
 
 
+class UnsafeUrl(ValueError):
+    """A URL the app must not call on anyone's behalf (not http(s), or a private address)."""
+
+
 class SignatureUnverifiable(SaleorError):
     """The signature could not be checked now (keys being refetched, JWKS unreachable).
 
