@@ -10,3 +10,6 @@ class SaleorAutomationConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
         from .flows import receivers  # noqa: F401  (connects the triggers and goals)
+        from .messaging.sms import checks as sms_checks  # noqa: F401
+        from .messaging.sms import receivers as sms_receivers  # noqa: F401
+        from .messaging.tracking import receivers as tracking_receivers  # noqa: F401

@@ -14,13 +14,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 
+def _derived(secret_key: str) -> str:
+    digest = hashlib.sha256(b"saleor-automation-encryption:" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
 @cache
-def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
+def _fernet(keys: tuple[str, ...], secret_keys: tuple[str, ...]) -> MultiFernet:
     # The key derived from SECRET_KEY encrypts until ENCRYPTION_KEYS is set, and keeps
     # decrypting after, so setting ENCRYPTION_KEYS later loses nothing (rotate-secrets then
-    # moves every secret to the new key).
-    derived = hashlib.sha256(b"saleor-automation-encryption:" + secret_key.encode()).digest()
-    keys = (*keys, base64.urlsafe_b64encode(derived).decode())
+    # moves every secret to the new key). Keys derived from SECRET_KEY_FALLBACKS decrypt too,
+    # so a SECRET_KEY rotation done the Django way keeps stored secrets readable.
+    keys = (*keys, *(_derived(secret) for secret in secret_keys))
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as exc:
@@ -31,7 +36,10 @@ def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
 
 
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.ENCRYPTION_KEYS), settings.SECRET_KEY)
+    return _fernet(
+        tuple(settings.ENCRYPTION_KEYS),
+        (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())),
+    )
 
 
 def encrypt(plaintext: str) -> str:

@@ -4,6 +4,7 @@ The defaults run the app on one laptop with no servers: SQLite, a filesystem Cel
 and email to the console. Production sets DATABASE_URL, CELERY_BROKER_URL and an ESP.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -28,6 +29,9 @@ DEBUG = env_bool("DEBUG", False)
 # The development key only serves `make run`; production must set SECRET_KEY (check in apps.py).
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+# Former SECRET_KEYs, still accepted when checking signatures: unsubscribe links in old
+# emails are signed with the key of their day and must keep working after a rotation.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # Public URL of this app as Saleor and the dashboard reach it: every URL in the manifest is
 # built from it, never from the Host header.
@@ -52,6 +56,7 @@ ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS")
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
+    "anymail",
     "saleor_automation.apps.SaleorAutomationConfig",
 ]
 
@@ -141,8 +146,82 @@ SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "20"))
 # forged requests cannot turn the app into a load generator against Saleor.
 JWKS_REFETCH_MIN_INTERVAL = float(os.environ.get("JWKS_REFETCH_MIN_INTERVAL", "10"))
 
+# The app's GraphQL API: limits checked before any resolver runs. Depth counts from the root
+# field (0); connections add two levels (edges, node). Tokens bound what the parser reads;
+# aliases bound how often one query may ask for a field; a page holds at most this many items.
+GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "12"))
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "2000"))
+GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "15"))
+GRAPHQL_MAX_PAGE_SIZE = int(os.environ.get("GRAPHQL_MAX_PAGE_SIZE", "100"))
+
+# Email goes through Django's EMAIL_BACKEND: any anymail backend (its settings below, from
+# ANYMAIL_* variables), Django's SMTP backend (EMAIL_HOST...), or the console by default.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+# Defaults of each store's email settings (messaging/sender.py); a store can set its own.
+# The sender name defaults to the shop's name in Saleor.
+EMAIL_FROM_NAME = os.environ.get("EMAIL_FROM_NAME", "")
+EMAIL_REPLY_TO = os.environ.get("EMAIL_REPLY_TO", "")
+# The postal address in every marketing email's footer (CAN-SPAM and EU rules ask for one).
+EMAIL_POSTAL_ADDRESS = os.environ.get("EMAIL_POSTAL_ADDRESS", "")
+# The storefront page that resumes a checkout, with {token} for the checkout's token.
+EMAIL_CHECKOUT_URL = os.environ.get("EMAIL_CHECKOUT_URL", "")
+# Django's SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Recipient links (messaging.unsubscribe, messaging.links). Unsubscribe links never expire;
+# tracked links expire after this many days unless the sender chose a shorter life.
+TRACKED_LINK_MAX_AGE_DAYS = int(os.environ.get("TRACKED_LINK_MAX_AGE_DAYS", "90"))
+# An address for a mailto: in List-Unsubscribe besides the one-click URL (empty: URL only).
+UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
+
+# Anymail: ESP tracking webhooks under webhooks/esp/<esp>/tracking/. WEBHOOK_SECRET is the
+# "user:password" basic auth the ESP's webhook URL carries (comma-separated to rotate);
+# webhooks of ESPs that only have basic auth are refused while it is unset.
+ANYMAIL = {"WEBHOOK_SECRET": env_list("ANYMAIL_WEBHOOK_SECRET")}
+if os.environ.get("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY"):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = os.environ.get("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY")
+
+
+def _anymail_value(value: str) -> object:
+    """Booleans for "true"/"false", JSON objects and lists decoded, anything else as text."""
+    if value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    if value.lstrip().startswith(("{", "[")):
+        return json.loads(value)
+    return value
+
+
+# The ESP's own settings, as anymail names them: every other ANYMAIL_<NAME> variable becomes
+# ANYMAIL["<NAME>"] (ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_SENDGRID_API_KEY,
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_AMAZON_SES_CLIENT_PARAMS='{"region_name": "eu-west-1"}').
+for _name, _value in sorted(os.environ.items()):
+    if _name.startswith("ANYMAIL_") and _name.removeprefix("ANYMAIL_") not in ANYMAIL:
+        ANYMAIL[_name.removeprefix("ANYMAIL_")] = _anymail_value(_value)
+
+# SMS (messaging.sms; get_messaging_setting reads MESSAGING). The backend is a dotted path to
+# a provider module's SmsBackend; the console backend prints masked numbers, sends nothing.
+# Only variables that are set go in, so a missing credential is reported by its name.
+MESSAGING = {
+    key: value
+    for key, value in {
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND"),
+        # The deployment's sender: an E.164 number, an alphanumeric sender id or a Twilio
+        # Messaging Service sid (MG...); each store may set its own.
+        "SMS_SENDER": os.environ.get("SMS_SENDER"),
+        # Region (ISO 3166) to read a number in when neither its contact nor its store says.
+        "SMS_DEFAULT_REGION": os.environ.get("SMS_DEFAULT_REGION"),
+        "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID"),
+        "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN"),
+    }.items()
+    if value
+}
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

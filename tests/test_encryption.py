@@ -39,3 +39,14 @@ def test_old_keys_still_decrypt_after_rotation_and_removed_keys_fail_clearly():
 def test_a_malformed_key_is_a_configuration_error():
     with override_settings(ENCRYPTION_KEYS=["not-a-key"]), pytest.raises(ImproperlyConfigured):
         encrypt("x")
+
+
+def test_a_secret_key_rotated_with_fallbacks_keeps_secrets_readable():
+    with override_settings(ENCRYPTION_KEYS=[], SECRET_KEY="old-secret-key-" * 4):
+        token = encrypt("secret")
+    with override_settings(
+        ENCRYPTION_KEYS=[],
+        SECRET_KEY="new-secret-key-" * 4,
+        SECRET_KEY_FALLBACKS=["old-secret-key-" * 4],
+    ):
+        assert decrypt(token) == "secret"

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from ..saleor.models import Installation
+from .backfill_models import BackfillRun, BackfillStatus
 from .models import Checkout, Contact, ContactSpend, Order
 from .services.contacts import normalise_email
 
@@ -46,3 +47,12 @@ def order_list_for_contact(contact: Contact) -> QuerySet[Order]:
 
 def checkout_get(installation: Installation, saleor_id: str) -> Checkout | None:
     return Checkout.objects.filter(installation=installation, saleor_id=saleor_id).first()
+
+
+def backfill_run_list(installation: Installation) -> QuerySet[BackfillRun]:
+    """The installation's imports, latest first, with their progress per resource."""
+    return BackfillRun.objects.filter(installation=installation).order_by("-started_at", "-id")
+
+
+def backfill_run_running(installation: Installation) -> BackfillRun | None:
+    return backfill_run_list(installation).filter(status=BackfillStatus.RUNNING).first()

@@ -21,11 +21,13 @@ from typing import Any
 from django.db import transaction
 
 from ..messaging.models import Message, MessageChannel, MessageStatus
-from ..messaging.services import message_render, messages_queue
+from ..messaging.rendering import render_context_make
+from ..messaging.services import messages_queue
 from . import lock_objects
 from .context import NodeContext
 from .decisions import Act, AwaitEvent, Finish, Goto, Send, Skip, SleepUntil
 from .definition import Node
+from .localtime import contact_timezone
 from .models import Effect, EnrollmentStatus, FlowStatus
 from .nodes import evaluate
 from .policy import InstallationPolicy, installation_policies
@@ -264,6 +266,7 @@ def _send(
         _follow(row, node, decision.label, {"decision": "skip", "reason": reason}, parsed, batch)
         return
     content = getattr(node.params, "message", None) or {}
+    view = record.view
     message = Message(
         installation_id=row.installation_id,
         contact_id=row.contact_id,
@@ -272,8 +275,13 @@ def _send(
         channel=MessageChannel.EMAIL if email else MessageChannel.SMS,
         idempotency_key=idempotency_key(row.id, node.id),
         to_address=address,
-        subject=message_render(str(content.get("subject", "")), record.names) if email else "",
-        body_text=message_render(str(content.get("body", "")), record.names),
+        # Rendered by messaging at send time, with what the message needs from here.
+        content=dict(content),
+        render_context=render_context_make(
+            contact={**record.names, "language": view.language, "country": view.country},
+            timezone=contact_timezone(view, batch.policies[row.installation_id].timezone).key,
+            context=row.context or {},
+        ),
         marketing=getattr(node.params, "marketing", True),
         counts_towards_cap=getattr(node.params, "marketing", True)
         and parsed.settings.frequency_cap,

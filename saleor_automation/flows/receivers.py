@@ -12,12 +12,15 @@ from django.dispatch import receiver
 
 from ..contacts.models import Contact
 from ..contacts.signals import contact_merged, event_applied
-from ..messaging.models import Message
-from ..messaging.signals import pre_send
+from ..messaging.models import Message, MessageEvent
+from ..messaging.signals import message_event_recorded, pre_send
 from ..saleor import payloads
 from ..saleor.models import Installation
+from .actions.voucher import order_event_vouchers_apply
 from .goals import event_goals_apply
+from .nodes.wait import message_kind
 from .sending import message_send_check
+from .services import enrollments_notify
 from .triggers.events import event_triggers_apply
 from .triggers.lifecycle import contact_flow_state_erase, contact_flow_state_merge
 
@@ -31,6 +34,17 @@ def event_goals(
     **kwargs: Any,
 ) -> None:
     event_goals_apply(installation=installation, event=event, contact=contact)
+
+
+@receiver(event_applied, dispatch_uid="flows.vouchers")
+def event_vouchers(
+    sender: type,
+    installation: Installation,
+    event: payloads.Event,
+    contact: Contact | None,
+    **kwargs: Any,
+) -> None:
+    order_event_vouchers_apply(installation=installation, event=event)
 
 
 @receiver(event_applied, dispatch_uid="flows.triggers")
@@ -57,3 +71,14 @@ def contact_delete(sender: type, instance: Contact, **kwargs: Any) -> None:
 @receiver(pre_send, sender=Message, dispatch_uid="flows.send_check")
 def message_pre_send(sender: type, message: Message, **kwargs: Any) -> None:
     message_send_check(message)
+
+
+@receiver(message_event_recorded, sender=MessageEvent, dispatch_uid="flows.message_events")
+def message_event(sender: type, message: Message, event: MessageEvent, **kwargs: Any) -> None:
+    enrollments_notify(
+        installation=message.installation,
+        contact_id=message.contact_id,
+        kind=message_kind(event.kind),
+        match={"node": message.node_id},
+        at=event.occurred_at,
+    )

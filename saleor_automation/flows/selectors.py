@@ -6,6 +6,11 @@ NodeContext, loaded for a whole batch of enrollments at once.
     enrollment_messages(enrollment_ids) -> dict[int, dict[str, dict[str, datetime]]]
     recent_marketing_sends(contact_ids, *, since) -> dict[int, list[datetime]]
     enrollment_steps(*, installation, enrollment_id) -> QuerySet[StepRun]
+    flow_list(*, installation, status=None) -> QuerySet[Flow]
+    flow_get(*, installation, flow_id) -> Flow
+    flow_version_list(*, installation, flow_id) -> QuerySet[FlowVersion]
+    flow_draft_version(*, installation, flow_id) -> FlowVersion | None
+    enrollment_list_for_contact(*, installation, contact_id) -> QuerySet[Enrollment]
 """
 
 import threading
@@ -25,7 +30,7 @@ from ..saleor.models import Installation
 from .context import ContactView
 from .context import MessageEvent as Event
 from .definition import FlowGraph, FlowSettings, parse_graph, parse_settings
-from .models import FlowVersion, GroupMember, StepRun, VersionState
+from .models import Enrollment, Flow, FlowVersion, GroupMember, StepRun, VersionState
 from .policy import installation_policies
 from .triggers.models import MetadataSnapshot
 
@@ -212,4 +217,42 @@ def enrollment_steps(*, installation: Installation, enrollment_id: int) -> Query
     """An enrollment's history, oldest step first."""
     return StepRun.objects.filter(installation=installation, enrollment_id=enrollment_id).order_by(
         "step_seq"
+    )
+
+
+def flow_list(*, installation: Installation, status: str | None = None) -> QuerySet[Flow]:
+    """The installation's flows, newest first (the API pages through them)."""
+    flows = Flow.objects.filter(installation=installation)
+    if status is not None:
+        flows = flows.filter(status=status)
+    return flows.order_by("-created_at", "-id")
+
+
+def flow_get(*, installation: Installation, flow_id: int) -> Flow:
+    """Raises Flow.DoesNotExist for a flow of another installation as for a missing one."""
+    return Flow.objects.get(installation=installation, pk=flow_id)
+
+
+def flow_version_list(*, installation: Installation, flow_id: int) -> QuerySet[FlowVersion]:
+    return FlowVersion.objects.filter(installation=installation, flow_id=flow_id).order_by(
+        "-number"
+    )
+
+
+def flow_draft_version(*, installation: Installation, flow_id: int) -> FlowVersion | None:
+    return (
+        flow_version_list(installation=installation, flow_id=flow_id)
+        .filter(state=VersionState.DRAFT)
+        .first()
+    )
+
+
+def enrollment_list_for_contact(
+    *, installation: Installation, contact_id: int
+) -> QuerySet[Enrollment]:
+    """A contact's way through every flow, latest entry first."""
+    return (
+        Enrollment.objects.filter(installation=installation, contact_id=contact_id)
+        .select_related("flow", "version")
+        .order_by("-created_at", "-id")
     )

@@ -26,6 +26,9 @@ class MessageStatus(models.TextChoices):
     # Found in SENDING: the worker stopped between the channel call and the commit, so the
     # message may or may not have gone out. Never sent again automatically; a human decides.
     FAILED_UNKNOWN = "failed_unknown"
+    # After SENT, moved by tracking events (messaging/tracking): the provider's final word.
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
 
 
 class MessageEventKind(models.TextChoices):
@@ -39,7 +42,8 @@ class MessageEventKind(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed"
     FAILED = "failed"
     REJECTED = "rejected"
-    UNKNOWN = "unknown"
+    DEFERRED = "deferred"  # a temporary failure (soft bounce): the ESP keeps trying
+    UNKNOWN = "unknown"  # anything else an ESP reports; kept, never dropped
 
 
 class Message(models.Model):
@@ -62,8 +66,22 @@ class Message(models.Model):
     # can be joined back.
     idempotency_key = models.UUIDField(unique=True)
     to_address = models.CharField(max_length=254)
+    # What to render, written at queue time by the producer (the engine): the send node's
+    # message content (messaging.rendering.content) and the data it is rendered with
+    # (rendering.context.render_context_make). Empty content: subject and bodies below were
+    # written by the producer and go out as they are.
+    content = models.JSONField(default=dict, blank=True)
+    render_context = models.JSONField(default=dict, blank=True)
+    # What went out, rendered at send time (fresh data) and kept for audit and "view in
+    # browser".
+    language = models.CharField(max_length=35, blank=True, default="")
     subject = models.CharField(max_length=998, blank=True, default="")
+    preheader = models.CharField(max_length=255, blank=True, default="")
     body_text = models.TextField(blank=True, default="")
+    body_html = models.TextField(blank=True, default="")
+    # The provider's id of the sent message (anymail_status.message_id, an SMS provider's
+    # id, or our own Message-ID header over plain SMTP): tracking events are joined on it.
+    provider_message_id = models.CharField(max_length=255, blank=True, default="")
     # Marketing (needs consent, honours unsubscribes) as opposed to transactional.
     marketing = models.BooleanField(default=True)
     # A marketing message of a flow that takes part in frequency capping.
@@ -81,6 +99,8 @@ class Message(models.Model):
         indexes = [
             # Frequency caps: a contact's recent sends, across flows.
             models.Index(fields=["contact", "created_at"], name="message_contact_recent_idx"),
+            # Tracking webhooks find the message of a provider event.
+            models.Index(fields=["provider_message_id"], name="message_provider_id_idx"),
             # The sweep: queued rows whose task was lost, sending rows whose worker died.
             models.Index(
                 fields=["created_at"],
@@ -101,9 +121,23 @@ class MessageEvent(models.Model):
     kind = models.CharField(max_length=16, choices=MessageEventKind.choices)
     occurred_at = models.DateTimeField()
     data = models.JSONField(default=dict, blank=True)  # e.g. {"url": ...} for a click
+    # The ESP's id of the event (or its timestamp): a redelivered webhook stores nothing
+    # twice. Empty for the app's own click redirect, which dedupes bursts by time instead.
+    dedupe_key = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         app_label = "saleor_automation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "kind", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="message_event_unique_dedupe",
+            ),
+        ]
+        indexes = [
+            # Flows and stats read a message's events by kind and time.
+            models.Index(fields=["message", "kind", "occurred_at"], name="message_event_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} of message #{self.message_id}"

@@ -1,29 +1,37 @@
 """The outbox: messages are queued inside the caller's transaction and sent after it commits.
 
-    message_render(template, values) -> str
     messages_queue(messages) -> list[Message]
     message_send(message_id, *, now=None) -> str
+    message_test_send(*, installation_id, content, to_address, render_context=None) -> str
     messages_sweep(*, now, ...) -> SweepResult
     messages_cancel_queued(*, installation, flow_id, reason) -> int
 
 A send goes queued -> sending in its own committed transaction before the channel is called,
-then sending -> sent. A message found in `sending` was possibly sent by a worker that died
-before recording it: it becomes failed_unknown and is never sent again automatically.
+then sending -> sent. The content is rendered inside that transaction (fresh data, and the
+rendered subject and bodies are committed with `sending`, for audit); content that does not
+render fails the message, it never raises out of the worker. A message found in `sending`
+was possibly sent by a worker that died before recording it: it becomes failed_unknown and
+is never sent again automatically.
 """
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..saleor.models import Installation
-from .channels import console
+from .channels import channel_send
+from .compose import COMPOSED_FIELDS, message_compose, store_of
+from .email import email_build, email_send
 from .models import Message, MessageStatus
+from .rendering import Links, RenderError, email_render, sample_render_context
+from .sender import email_profile
 from .signals import CancelSend, pre_send
+from .suppression import suppression_send_check
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +42,9 @@ QUEUED_GRACE = timedelta(seconds=60)
 SENDING_LEASE = timedelta(minutes=10)
 SWEEP_LIMIT = 5000
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-
-
-def message_render(template: str, values: Mapping[str, object]) -> str:
-    """`{first_name}` style substitution of known names; anything else stays as written, so
-    a stray brace in a subject never breaks a send."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return str(values[name]) if name in values and values[name] is not None else match[0]
-
-    return _PLACEHOLDER.sub(replace, template)
+RENDER_FAILED = "the content could not be rendered"
+MAX_ERROR = 1000
+TEST_SUBJECT_PREFIX = "[Test] "
 
 
 def messages_queue(messages: Sequence[Message]) -> list[Message]:
@@ -85,18 +84,35 @@ def _claim(message_id: int, now: datetime) -> Message | None:
             return None
         if message.status != MessageStatus.QUEUED:
             return None
-        # Consent can be withdrawn, a flow paused, between the decision and the send.
+        # Consent can be withdrawn, a flow paused, an address suppressed, between the
+        # decision and the send.
         try:
+            suppression_send_check(message)
             pre_send.send(sender=Message, message=message)
         except CancelSend as cancel:
             message.status = MessageStatus.SKIPPED
             message.error = cancel.reason
             message.save(update_fields=["status", "error"])
             return None
+        try:
+            message_compose(message)
+        except RenderError as error:
+            # Content is validated when a flow is saved; this is the content of an older
+            # version or data no validation foresaw. Reported on the row, never raised.
+            message.status = MessageStatus.FAILED
+            message.error = f"{RENDER_FAILED}: {error}"[:MAX_ERROR]
+            message.save(update_fields=["status", "error"])
+            logger.warning("message %s: %s (%s)", message.pk, RENDER_FAILED, _fields(error))
+            return None
         message.status = MessageStatus.SENDING
         message.sending_at = now
-        message.save(update_fields=["status", "sending_at"])
+        message.save(update_fields=["status", "sending_at", *COMPOSED_FIELDS])
     return message
+
+
+def _fields(error: RenderError) -> str:
+    """The content fields at fault, for logs (the messages may quote personal data)."""
+    return ", ".join(sorted({issue.field or "content" for issue in error.issues}))
 
 
 def message_send(message_id: int, *, now: datetime | None = None) -> str:
@@ -108,7 +124,7 @@ def message_send(message_id: int, *, now: datetime | None = None) -> str:
         status = Message.objects.filter(pk=message_id).values_list("status", flat=True).first()
         return status or "missing"
     try:
-        console.send(message)
+        provider_id = channel_send(message)
     except Exception as exc:
         Message.objects.filter(pk=message.pk).update(
             status=MessageStatus.FAILED, error=_error_text(exc)
@@ -117,10 +133,49 @@ def message_send(message_id: int, *, now: datetime | None = None) -> str:
         return MessageStatus.FAILED
     # FAILED_UNKNOWN too: a duplicate task may have judged this send interrupted while it
     # was in flight, but this worker knows it went out.
-    Message.objects.filter(
+    provider_id = (provider_id or "")[:255]
+    updated = Message.objects.filter(
         pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.FAILED_UNKNOWN]
-    ).update(status=MessageStatus.SENT, sent_at=timezone.now(), error="")
+    ).update(
+        status=MessageStatus.SENT, sent_at=timezone.now(), error="", provider_message_id=provider_id
+    )
+    if not updated:
+        # A tracking event moved it on meanwhile; its later events still need the id.
+        Message.objects.filter(pk=message.pk).update(provider_message_id=provider_id)
     return MessageStatus.SENT
+
+
+def message_test_send(
+    *,
+    installation_id: int,
+    content: Mapping[str, Any],
+    to_address: str,
+    render_context: Mapping[str, Any] | None = None,
+) -> str:
+    """Send email content to one address now, as the store's sender would (for the person
+    writing it): rendered with `render_context` (default: sample data), subject marked
+    "[Test] ", links untracked, footer links "#". Not an outbox message: no contact, no
+    suppression or consent check, nothing recorded. Returns the provider's message id;
+    raises RenderError for content that does not render, and the backend's error when
+    nothing went out."""
+    profile = email_profile(installation_id)
+    rendered = email_render(
+        content,
+        render_context if render_context is not None else sample_render_context(),
+        store=store_of(profile),
+        links=Links(unsubscribe_url="#", preferences_url="#"),
+    )
+    email = email_build(
+        to=to_address,
+        subject=f"{TEST_SUBJECT_PREFIX}{rendered.subject}",
+        text=rendered.text,
+        html=rendered.html,
+        sender=profile,
+        tags=["test"],
+    )
+    provider_id = email_send(email)
+    logger.info("test email of installation %s sent", installation_id)
+    return provider_id
 
 
 @dataclass

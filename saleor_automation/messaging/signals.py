@@ -17,3 +17,24 @@ class CancelSend(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+# `suppression_changed(sender=Suppression, installation_id, channel, address, reason, source,
+# suppressed, contact_id)` after a suppression row was written (suppressed=True) or lifted
+# (False), inside the caller's transaction; only when something changed, so a repeated
+# unsubscribe sends it once. `contact_id` is None when the caller did not know the contact
+# (an ESP event, an SMS STOP): receivers find it by address. Contacts records the consent
+# change this way; messaging knows nothing of consent.
+suppression_changed = Signal()
+
+# `message_event_recorded(sender=MessageEvent, message, event)` after a MessageEvent row was
+# stored (a tracking webhook, a click through the redirect), inside the transaction that
+# stored it; never for a duplicate. Flows wakes waits on message events this way.
+message_event_recorded = Signal()
+
+# `pre_render(sender=Message, message, render_context)` at send time, right before the
+# message's content is rendered (after pre_send allowed it). `render_context` is a copy of
+# the one stored at queue time; receivers may update it in place with fresher data (flows:
+# the enrollment's context as it is now, e.g. a voucher created after the message was
+# queued). What is rendered is stored on the message, so the audit shows what was sent.
+pre_render = Signal()

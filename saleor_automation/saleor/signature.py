@@ -7,9 +7,10 @@ the JWKS is refetched once, rate-limited per installation, and persisted if it c
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
 from django.conf import settings
@@ -21,6 +22,8 @@ from .exceptions import SaleorTransportError, SignatureError, SignatureUnverifia
 from .models import Installation
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=256)
@@ -66,8 +69,28 @@ def verify_webhook_signature(installation: Installation, signature: str, body: b
     """
     if not signature:
         raise SignatureError("missing signature")
-    if verify_with_jwks(installation.jwks, signature, body):
-        return
+    with_installation_jwks(
+        installation, lambda jwks: True if verify_with_jwks(jwks, signature, body) else None
+    )
+
+
+def installation_public_key(installation: Installation, kid: str | None) -> Any:
+    """The installation's RSA public key with this `kid` (dashboard JWTs, PROTOCOL §5.4),
+    refetching the JWKS once when the kid is unknown. Raises like `with_installation_jwks`."""
+    return with_installation_jwks(installation, lambda jwks: _key_for(jwks, kid))
+
+
+def with_installation_jwks(
+    installation: Installation, check: Callable[[dict[str, Any]], T | None]
+) -> T:
+    """`check(jwks)` on the stored keys; when it gives None, once more on a refetched JWKS.
+
+    Raises SignatureError when the refetched keys do not satisfy it either, and
+    SignatureUnverifiable when the refetch is rate-limited or Saleor cannot be reached.
+    """
+    found = check(installation.jwks)
+    if found is not None:
+        return found
     if not _may_refetch(installation):
         raise SignatureUnverifiable("keys were refetched moments ago; retry later")
     # Saleor rotates by replacing its one key: refetch once before refusing.
@@ -80,8 +103,9 @@ def verify_webhook_signature(installation: Installation, signature: str, body: b
     # Only the request that wins this update refetches; concurrent ones use what it stored.
     if claimed.update(jwks_fetched_at=now) == 0:
         installation.refresh_from_db(fields=["jwks", "jwks_fetched_at"])
-        if verify_with_jwks(installation.jwks, signature, body):
-            return
+        found = check(installation.jwks)
+        if found is not None:
+            return found
         raise SignatureUnverifiable("keys are being refetched; retry later")
     try:
         jwks = fetch_jwks(installation.saleor_api_url)
@@ -89,9 +113,11 @@ def verify_webhook_signature(installation: Installation, signature: str, body: b
         logger.warning("JWKS refetch failed for installation %s: %s", installation.pk, exc)
         raise SignatureUnverifiable("Saleor's JWKS is unavailable; retry later") from exc
     installation.jwks_fetched_at = now
-    if not verify_with_jwks(jwks, signature, body):
+    found = check(jwks)
+    if found is None:
         raise SignatureError("signature does not verify")
     if jwks != installation.jwks:
         installation.jwks = jwks
         Installation.objects.filter(pk=installation.pk).update(jwks=jwks)
         logger.info("Saleor keys rotated for installation %s", installation.pk)
+    return found

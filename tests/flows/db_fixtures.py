@@ -37,8 +37,10 @@ def wait(node_id: str, **duration: int) -> tuple[str, str, dict[str, Any]]:
     return (node_id, "wait", {"mode": "duration", **duration})
 
 
-def email(node_id: str, subject: str = "Hi {first_name}", body: str = "Hello {first_name}"):
-    return (node_id, "send_email", {"message": {"subject": subject, "body": body}})
+def email(node_id: str, subject: str = "Hi {{ first_name }}", body: str = "Hello {{ first_name }}"):
+    """A send_email node with single-language content (messaging/rendering/content.py)."""
+    mjml = f"<mj-section><mj-column><mj-text>{body}</mj-text></mj-column></mj-section>"
+    return (node_id, "send_email", {"message": {"subject": subject, "mjml": mjml}})
 
 
 def exit_(node_id: str = "exit") -> tuple[str, str, dict[str, Any]]:

@@ -217,7 +217,7 @@ def run_worker() -> None:
 
     from saleor_automation.flows import engine
     from saleor_automation.messaging import tasks as messaging_tasks
-    from saleor_automation.messaging.channels import console
+    from saleor_automation.messaging.channels import email as email_channel
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = os.environ["CRASH_MAIL_DIR"]
@@ -232,8 +232,8 @@ def run_worker() -> None:
         load = engine._load
         engine._load = lambda rows, now: (stop(), load(rows, now))[1]
     elif pause == "send":  # the channel has sent; "sent" is not committed
-        send = console.send
-        console.send = lambda message, **kw: (send(message, **kw), stop())[0]
+        send = email_channel.send
+        email_channel.send = lambda message: (send(message), stop())[0]
     elif pause == "publish":  # the advance committed; its send task is not published
         messaging_tasks.messages_send_enqueue = lambda ids: stop()
 

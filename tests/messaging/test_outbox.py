@@ -1,4 +1,5 @@
-"""messaging/: the outbox, the send task's states and the console channel."""
+"""messaging/: the outbox, the send task's states and the console channel (rendering and
+the email channel: test_email.py)."""
 
 import io
 import logging
@@ -11,10 +12,10 @@ from django.core import mail
 
 from saleor_automation.messaging import tasks
 from saleor_automation.messaging.channels import console
+from saleor_automation.messaging.channels import email as email_channel
 from saleor_automation.messaging.models import Message, MessageStatus
 from saleor_automation.messaging.services import (
     INTERRUPTED,
-    message_render,
     message_send,
     messages_queue,
     messages_sweep,
@@ -46,13 +47,6 @@ def queued(contact) -> Message:
     return message
 
 
-def test_render_substitutes_known_names_only():
-    values = {"first_name": "Ana", "last_name": None}
-    assert message_render("Hi {first_name}{last_name} {code} {{x}}", values) == (
-        "Hi Ana{last_name} {code} {{x}}"
-    )
-
-
 def test_queue_is_idempotent_per_key(contact):
     key = uuid.uuid4()
     (first,) = messages_queue([new_message(contact, key=key)])
@@ -76,7 +70,7 @@ def test_sending_is_committed_before_the_channel_is_called(queued):
     def channel(message, **kwargs):
         seen.append(Message.objects.get(pk=message.pk).status)
 
-    with mock.patch.object(console, "send", channel):
+    with mock.patch.object(email_channel, "send", channel):
         message_send(queued.pk, now=NOW)
     assert seen == [MessageStatus.SENDING]
 
@@ -95,7 +89,7 @@ def test_a_duplicate_task_cannot_turn_a_real_send_into_unknown(queued):
         # The duplicate task runs while this one is in flight.
         message_send(message.pk)
 
-    with mock.patch.object(console, "send", channel):
+    with mock.patch.object(email_channel, "send", channel):
         assert message_send(queued.pk) == MessageStatus.SENT
     assert Message.objects.get().status == MessageStatus.SENT
 
@@ -107,7 +101,9 @@ def test_withdrawn_consent_skips_and_a_channel_error_fails(queued, contact):
     contact.marketing_consent = True
     contact.save()
     (other,) = messages_queue([new_message(contact)])
-    with mock.patch.object(console, "send", side_effect=OSError("refused\nto: x@example.com")):
+    with mock.patch.object(
+        email_channel, "send", side_effect=OSError("refused\nto: x@example.com")
+    ):
         assert message_send(other.pk) == MessageStatus.FAILED
     other.refresh_from_db()
     assert other.error == "OSError: refused"

@@ -33,6 +33,7 @@ from .server import SaleorHttpServer
 from .signing import SigningKey
 from .store import Store
 from .values import now
+from .vouchers import code_problem
 
 
 class SaleorEmulator:
@@ -116,6 +117,26 @@ class SaleorEmulator:
         order = self.order(customer, lines, checkout_id=checkout["id"], **kwargs)
         self.remove(checkout)
         return order
+
+    def voucher_of_code(self, code: str) -> dict | None:
+        """The voucher holding `code` (its codes are under "_codes"), if any."""
+        with self.lock:
+            record = self.store.voucher_codes.get(code)
+            return None if record is None else record["_voucher"]
+
+    def delete_voucher(self, voucher_id: str) -> None:
+        """voucherDelete (an operator in the dashboard): the voucher goes with its codes."""
+        with self.lock:
+            voucher = self.store.vouchers.pop(voucher_id)
+            for record in voucher["_codes"]:
+                self.store.voucher_codes.pop(record["code"], None)
+
+    def voucher_code_problem(
+        self, code: str, channel: str = "default-channel", at: datetime | None = None
+    ) -> str | None:
+        """Why a checkout in `channel` would refuse `code` (None when it would apply)."""
+        with self.lock:
+            return code_problem(self.store, code, channel, at)
 
     # -- apps ---------------------------------------------------------------------------------
 

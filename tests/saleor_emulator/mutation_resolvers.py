@@ -1,4 +1,5 @@
-"""Root `Mutation` fields: an app managing its own webhooks and writing metadata.
+"""Root `Mutation` fields: an app managing its own webhooks, writing metadata and managing
+vouchers (vouchers.py).
 
 Failures come back like Saleor's: validation problems in the payload's `errors`
 (`{field code message}`), missing permissions as a PermissionDenied GraphQL error.
@@ -15,6 +16,12 @@ from .permissions import permission_denied
 from .records import AppRecord, WebhookRecord
 from .subscription_rules import SubscriptionRuleError, check_subscription
 from .validators import custom_headers_error, is_valid_url
+from .voucher_resolvers import (
+    voucher_channel_listing_update,
+    voucher_code_bulk_delete,
+    voucher_create,
+    voucher_update,
+)
 
 # Who may write an object's metadata, and the events the write emits (PROTOCOL §4.1).
 _METADATA_TARGETS = {
@@ -198,4 +205,8 @@ def mutation_root() -> dict[str, Any]:
         "updatePrivateMetadata": _metadata_mutation(private=True, delete=False),
         "deleteMetadata": _metadata_mutation(private=False, delete=True),
         "deletePrivateMetadata": _metadata_mutation(private=True, delete=True),
+        "voucherCreate": voucher_create,
+        "voucherUpdate": voucher_update,
+        "voucherChannelListingUpdate": voucher_channel_listing_update,
+        "voucherCodeBulkDelete": voucher_code_bulk_delete,
     }

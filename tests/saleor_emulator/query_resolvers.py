@@ -14,6 +14,8 @@ from .filters import Spec, select, sort
 from .ids import from_global_id
 from .permissions import permission_denied
 from .schema import permission_names
+from .voucher_resolvers import computed_fields as voucher_fields
+from .voucher_resolvers import resolve_voucher, resolve_vouchers
 
 CHECKOUT_READERS = ("MANAGE_CHECKOUTS", "IMPERSONATE_USER", "HANDLE_PAYMENTS")
 PRODUCT_READERS = ("MANAGE_PRODUCTS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS")
@@ -289,6 +291,8 @@ def query_root() -> dict[str, Any]:
         "checkout": resolve_checkout,
         "products": resolve_products,
         "product": resolve_product,
+        "voucher": resolve_voucher,
+        "vouchers": resolve_vouchers,
     }
 
 
@@ -333,4 +337,5 @@ def computed_fields() -> dict[tuple[str, str], Computed]:
         ("*", "privateMetafields"): lambda src, _info, keys=None: _metafields(
             src, keys, private=True
         ),
+        **voucher_fields(),
     }

@@ -1,4 +1,5 @@
-"""What the emulated Saleor holds: catalog, customers, checkouts, orders, apps and the shop.
+"""What the emulated Saleor holds: catalog, customers, checkouts, orders, vouchers, apps and
+the shop.
 
 `add()` files a factory-made dict under its `__typename` and swaps shared references
 (channel, category, collection, product type) for the stored object with the same slug, so
@@ -12,6 +13,7 @@ from .ids import from_global_id
 from .records import AppRecord
 from .schema import SALEOR_VERSION, SCHEMA_VERSION
 from .values import country, metadata_items
+from .vouchers import code_use
 
 
 class Store:
@@ -24,6 +26,8 @@ class Store:
         self.customers: dict[str, dict] = {}
         self.checkouts: dict[str, dict] = {}
         self.orders: dict[str, dict] = {}
+        self.vouchers: dict[str, dict] = {}
+        self.voucher_codes: dict[str, dict] = {}  # every voucher's codes, by code
         self.apps: dict[str, AppRecord] = {}
         self.shop = make_shop(domain)
         self.add(make_channel())
@@ -82,6 +86,8 @@ class Store:
     def _add_order(self, order: dict) -> dict:
         order["channel"] = self._add_channel(order["channel"])
         order["channel"]["hasOrders"] = True
+        if order["id"] not in self.orders:
+            order["voucher"] = code_use(self, order["voucherCode"]) or order["voucher"]
         if order["user"] is not None:
             order["user"] = self._add_customer(order["user"])
         self._add_lines_products(order)
@@ -112,6 +118,10 @@ class Store:
         }.get(type_name)
         if table is not None:
             return table.get(global_id)
+        if type_name == "Voucher":
+            return self.vouchers.get(global_id)
+        if type_name == "VoucherCode":
+            return next((c for c in self.voucher_codes.values() if c["id"] == global_id), None)
         if type_name == "Channel":
             return next((c for c in self.channels.values() if c["id"] == global_id), None)
         return None

@@ -44,6 +44,7 @@ SIGNATURE_HEADER = "X-Automation-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 TIMEOUT = 10.0
 RETRY_STATUSES = frozenset({408, 429})
+MAX_RESPONSE_BYTES = 64 * 1024
 
 
 @cache
@@ -113,6 +114,48 @@ def _pinned(url: str, address: IPAddress) -> tuple[str, dict[str, str], dict[str
     return target, {"Host": host_header}, extensions
 
 
+def _drain(response: httpx.Response) -> None:
+    """Read (and drop) a short body so the connection can be reused; a longer one is cut
+    off, since only the status matters and a receiver could send any amount."""
+    received = 0
+    for chunk in response.iter_raw():
+        received += len(chunk)
+        if received > MAX_RESPONSE_BYTES:
+            return
+
+
+def _post(url: str, addresses: list[IPAddress], body: bytes, headers: dict[str, str]) -> int:
+    """POST to the checked addresses in resolver order, the next one only when a connection
+    to the previous could not be made (nothing was sent); returns the status."""
+    unreachable: httpx.HTTPError | None = None
+    for address in addresses:
+        target, pinned_headers, extensions = _pinned(url, address)
+        request = _http().build_request(
+            "POST",
+            target,
+            content=body,
+            headers={**headers, **pinned_headers},
+            extensions=extensions,
+        )
+        try:
+            response = _http().send(request, stream=True)
+        except httpx.ConnectError as exc:
+            unreachable = exc
+            continue
+        except httpx.TimeoutException as exc:
+            raise ActionRetry(f"the webhook timed out after {TIMEOUT:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise ActionRetry(f"the webhook failed: {type(exc).__name__}") from exc
+        try:
+            _drain(response)
+        except httpx.HTTPError:
+            pass  # the status is in: a body cut short changes nothing
+        finally:
+            response.close()
+        return response.status_code
+    raise ActionRetry("the webhook could not be reached") from unreachable
+
+
 def run(effect: Effect, now: datetime) -> None:
     url = effect.params["url"]
     try:
@@ -120,21 +163,12 @@ def run(effect: Effect, now: datetime) -> None:
     except UnsafeUrl as exc:
         raise ActionFailed(f"refused to call the webhook: {exc}") from exc
     body = _body(effect)
-    target, headers, extensions = _pinned(url, addresses[0])
-    headers.update(
-        {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: webhook_signature(webhook_secret_get(effect.installation), body),
-            IDEMPOTENCY_HEADER: str(effect.idempotency_key),
-        }
-    )
-    try:
-        response = _http().post(target, content=body, headers=headers, extensions=extensions)
-    except httpx.TimeoutException as exc:
-        raise ActionRetry(f"the webhook timed out after {TIMEOUT:g} s") from exc
-    except httpx.HTTPError as exc:
-        raise ActionRetry(f"the webhook could not be reached: {type(exc).__name__}") from exc
-    status = response.status_code
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: webhook_signature(webhook_secret_get(effect.installation), body),
+        IDEMPOTENCY_HEADER: str(effect.idempotency_key),
+    }
+    status = _post(url, addresses, body, headers)
     if 200 <= status < 300:
         return
     if status >= 500 or status in RETRY_STATUSES:

@@ -1,6 +1,7 @@
 """Services of flows: the functions that write. The engine (flows/engine.py) advances."""
 
 from .enrollments import (
+    enrollment_context_update,
     enrollment_convert,
     enrollment_finish,
     enrollment_start,
@@ -21,6 +22,7 @@ from .groups import group_add, group_move
 __all__ = [
     "FlowStateError",
     "FlowValidationError",
+    "enrollment_context_update",
     "enrollment_convert",
     "enrollment_finish",
     "enrollment_start",

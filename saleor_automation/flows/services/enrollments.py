@@ -4,6 +4,7 @@
         -> Enrollment | None
     enrollment_finish(*, enrollment, reason, now=None, conversion=None) -> bool
     enrollment_convert(*, enrollment, conversion, now) -> bool
+    enrollment_context_update(*, enrollment_id, values) -> bool
     enrollments_notify(*, installation, contact_id, kind, match, at) -> int
 
 Advancing is the engine's (flows/engine.py); these only create rows and move timers.
@@ -118,6 +119,19 @@ def enrollment_convert(
     if done:
         enrollment.converted_at, enrollment.conversion = now, dict(conversion)
     return bool(done)
+
+
+def enrollment_context_update(*, enrollment_id: int, values: Mapping[str, Any]) -> bool:
+    """Set top-level keys of an enrollment's context (an action's result, such as the
+    voucher code the messages after it show). False when the enrollment is gone. The row
+    lock makes it wait for an advance in progress instead of losing either write."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(pk=enrollment_id).first()
+        if enrollment is None:
+            return False
+        enrollment.context = {**(enrollment.context or {}), **values}
+        enrollment.save(update_fields=["context"])
+    return True
 
 
 def _matches(

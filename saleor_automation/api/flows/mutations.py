@@ -1,0 +1,93 @@
+"""Changing flows. Each mutation calls one service; refusals come back as data
+(OperationInfo, or FlowValidationIssues keyed by node for graph and settings problems)."""
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from ...flows.models import Flow
+from ...flows.selectors import flow_get
+from ...flows.services import (
+    FlowValidationError,
+    flow_activate,
+    flow_archive,
+    flow_create,
+    flow_pause,
+    flow_resume,
+    flow_save_draft,
+)
+from ..context import Info
+from ..errors import as_validation_errors, not_found
+from ..ids import node_pk
+from ..permissions import WRITE
+from .types import FlowIssueType, FlowType, FlowValidationIssues, FlowVersionType
+
+
+def _flow(info: Info, global_id: relay.GlobalID) -> Flow:
+    pk = node_pk(global_id, "Flow")
+    try:
+        if pk is None:
+            raise Flow.DoesNotExist
+        return flow_get(installation=info.context.installation, flow_id=pk)
+    except Flow.DoesNotExist:
+        raise not_found("Flow") from None
+
+
+def _issues(error: FlowValidationError) -> FlowValidationIssues:
+    return FlowValidationIssues(issues=[FlowIssueType.of(issue) for issue in error.issues])
+
+
+@strawberry.type
+class Mutation:
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_create(self, info: Info, name: str) -> FlowType:
+        """A new, empty flow in draft status."""
+        name = name.strip()
+        if not name or len(name) > 255:
+            raise ValidationError({"name": "1 to 255 characters."}, code="invalid")
+        return flow_create(installation=info.context.installation, name=name)  # type: ignore[return-value]
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_draft_save(
+        self, info: Info, flow_id: relay.GlobalID, graph: JSON, settings: JSON
+    ) -> FlowVersionType | FlowValidationIssues:
+        """Store the draft's graph and settings, or say what is wrong with them by node."""
+        flow = _flow(info, flow_id)
+        try:
+            with as_validation_errors():
+                return flow_save_draft(flow=flow, graph=graph, settings=settings)  # type: ignore[return-value]
+        except FlowValidationError as error:
+            return _issues(error)
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_activate(self, info: Info, flow_id: relay.GlobalID) -> FlowType | FlowValidationIssues:
+        """Make the draft the live version (validated again with the running code)."""
+        flow = _flow(info, flow_id)
+        try:
+            with as_validation_errors():
+                flow_activate(flow=flow)
+        except FlowValidationError as error:
+            return _issues(error)
+        return flow  # type: ignore[return-value]
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_pause(self, info: Info, flow_id: relay.GlobalID) -> FlowType:
+        flow = _flow(info, flow_id)
+        with as_validation_errors():
+            return flow_pause(flow=flow)  # type: ignore[return-value]
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_resume(self, info: Info, flow_id: relay.GlobalID) -> FlowType:
+        flow = _flow(info, flow_id)
+        with as_validation_errors():
+            return flow_resume(flow=flow)  # type: ignore[return-value]
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_archive(self, info: Info, flow_id: relay.GlobalID) -> FlowType:
+        """Archive the flow: its open enrollments finish, its queued messages are skipped."""
+        flow = _flow(info, flow_id)
+        with as_validation_errors():
+            flow_archive(flow=flow)
+        return flow  # type: ignore[return-value]

@@ -1,0 +1,56 @@
+"""Reading flows: the list, one flow, and a dry run of its draft."""
+
+from collections.abc import Iterable
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from strawberry import relay
+from strawberry_django.relay import DjangoListConnection
+
+from ...flows.models import Flow
+from ...flows.selectors import flow_get, flow_list
+from ...flows.simulation import flow_simulate
+from ..context import Info
+from ..ids import node_pk
+from ..permissions import READ
+from .types import FlowStatusEnum, FlowType, SimulationReportType
+
+
+def _flow(info: Info, global_id: relay.GlobalID) -> Flow | None:
+    pk = node_pk(global_id, "Flow")
+    if pk is None:
+        return None
+    try:
+        return flow_get(installation=info.context.installation, flow_id=pk)
+    except Flow.DoesNotExist:
+        return None
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.connection(DjangoListConnection[FlowType], extensions=READ())
+    def flows(self, info: Info, status: FlowStatusEnum | None = None) -> Iterable[Flow]:
+        """The installation's flows, newest first."""
+        value = status.value if status is not None else None
+        return flow_list(installation=info.context.installation, status=value)
+
+    @strawberry_django.field(extensions=READ())
+    def flow(self, info: Info, id: relay.GlobalID) -> FlowType | None:
+        return _flow(info, id)  # type: ignore[return-value]
+
+    @strawberry.field(extensions=READ())
+    def flow_simulation(
+        self, info: Info, flow_id: relay.GlobalID, days: int = 30
+    ) -> SimulationReportType | None:
+        """Dry run of the flow's draft over the last `days` days (1 to 366). Writes nothing.
+        Null for an unknown flow."""
+        flow = _flow(info, flow_id)
+        if flow is None:
+            return None
+        try:
+            report = flow_simulate(flow=flow, days=days)
+        except ValueError as error:
+            # A bad `days` or no draft: the caller's mistake, reported as such.
+            raise ValidationError(str(error)) from error
+        return SimulationReportType.of(report)

@@ -1,0 +1,175 @@
+"""Flows, their versions, validation issues and the dry-run report."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from strawberry import auto, relay
+from strawberry.scalars import JSON
+
+from ...flows.definition import validate_graph, validate_settings
+from ...flows.models import Flow, FlowStatus, FlowVersion, VersionState
+from ...flows.nodes.params import DefinitionIssue
+from ...flows.selectors import flow_draft_version, flow_version_list
+from ...flows.simulation import SimulationReport
+from ..context import Info
+
+FlowStatusEnum = strawberry.enum(FlowStatus, name="FlowStatus")
+VersionStateEnum = strawberry.enum(VersionState, name="FlowVersionState")
+
+
+@strawberry.type(name="FlowIssue")
+class FlowIssueType:
+    """One problem of a graph or settings; `node_id` null: the flow as a whole."""
+
+    node_id: str | None
+    field: str
+    message: str
+
+    @classmethod
+    def of(cls, issue: DefinitionIssue) -> "FlowIssueType":
+        return cls(node_id=issue.node_id, field=issue.field, message=issue.message)
+
+
+@strawberry.type(name="FlowValidationIssues")
+class FlowValidationIssues:
+    """A draft that was not saved or activated, with what is wrong, node by node."""
+
+    issues: list[FlowIssueType]
+
+
+@strawberry_django.type(FlowVersion, name="FlowVersion")
+class FlowVersionType(relay.Node):
+    number: auto
+    state: VersionStateEnum
+    graph: JSON
+    settings: JSON
+    created_at: auto
+    activated_at: auto
+
+    @strawberry_django.field(only=["graph", "settings"])
+    def issues(self, info: Info) -> list[FlowIssueType]:
+        """What keeps this version from being activated (always empty once activated)."""
+        version: FlowVersion = self  # type: ignore[assignment]
+        found = validate_graph(version.graph) + validate_settings(version.settings)
+        return [FlowIssueType.of(issue) for issue in found]
+
+
+@strawberry_django.type(Flow, name="Flow")
+class FlowType(relay.Node):
+    name: auto
+    status: FlowStatusEnum
+    priority: auto
+    created_at: auto
+    updated_at: auto
+
+    @strawberry_django.field(only=["active_version_id", "installation_id"])
+    def active_version(self, info: Info) -> FlowVersionType | None:
+        flow: Flow = self  # type: ignore[assignment]
+        if flow.active_version_id is None:
+            return None
+        versions = flow_version_list(installation=info.context.installation, flow_id=flow.pk)
+        return versions.filter(pk=flow.active_version_id).first()  # type: ignore[return-value]
+
+    @strawberry_django.field(only=["installation_id"])
+    def draft_version(self, info: Info) -> FlowVersionType | None:
+        """The version being edited; null until the first edit after an activation."""
+        flow: Flow = self  # type: ignore[assignment]
+        draft = flow_draft_version(installation=info.context.installation, flow_id=flow.pk)
+        return draft  # type: ignore[return-value]
+
+    @strawberry_django.field(only=["installation_id"])
+    def versions(self, info: Info) -> list[FlowVersionType]:
+        """Every version, newest first."""
+        flow: Flow = self  # type: ignore[assignment]
+        versions = flow_version_list(installation=info.context.installation, flow_id=flow.pk)
+        return list(versions)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class NodeCount:
+    node_id: str
+    count: int
+
+
+@strawberry.type
+class KeyCount:
+    key: str
+    count: int
+
+
+@strawberry.type
+class NodeReasonCount:
+    node_id: str
+    reason: str
+    count: int
+
+
+@strawberry.type
+class Money:
+    currency: str
+    amount: Decimal
+
+
+@strawberry.type(name="SimulationReport")
+class SimulationReportType:
+    """What the draft would have done over the stored history (flows/simulation.py)."""
+
+    flow_id: relay.GlobalID
+    version_id: relay.GlobalID
+    start: datetime
+    end: datetime
+    horizon_days: float
+    events_read: int
+    triggered: int
+    entries: list[KeyCount]
+    enrollments: int
+    holdouts: int
+    not_due_yet: int
+    baseline_members: int
+    sends: list[NodeCount]
+    actions: list[NodeCount]
+    skips: list[NodeReasonCount]
+    deferrals: list[KeyCount]
+    finished: list[KeyCount]
+    conversions: int
+    revenue: list[Money]
+    holdout_conversions: int
+    overlaps: list[KeyCount]
+
+    @classmethod
+    def of(cls, report: SimulationReport) -> "SimulationReportType":
+        def counts(counter: dict, make: type) -> list:
+            field = "node_id" if make is NodeCount else "key"
+            return [make(**{field: str(k), "count": v}) for k, v in sorted(counter.items())]
+
+        return cls(
+            flow_id=relay.GlobalID("Flow", str(report.flow_id)),
+            version_id=relay.GlobalID("FlowVersion", str(report.version_id)),
+            start=report.start,
+            end=report.end,
+            horizon_days=report.horizon.total_seconds() / 86400,
+            events_read=report.events_read,
+            triggered=report.triggered,
+            entries=counts(report.entries, KeyCount),
+            enrollments=report.enrollments,
+            holdouts=report.holdouts,
+            not_due_yet=report.not_due_yet,
+            baseline_members=report.baseline_members,
+            sends=counts(report.sends, NodeCount),
+            actions=counts(report.actions, NodeCount),
+            skips=[
+                NodeReasonCount(node_id=node, reason=reason, count=count)
+                for (node, reason), count in sorted(report.skips.items())
+            ],
+            deferrals=counts(report.deferrals, KeyCount),
+            finished=counts(report.finished, KeyCount),
+            conversions=report.conversions,
+            revenue=[Money(currency=c, amount=a) for c, a in sorted(report.revenue.items())],
+            holdout_conversions=report.holdout_conversions,
+            overlaps=[
+                KeyCount(key=str(relay.GlobalID("Flow", str(flow_id))), count=count)
+                for flow_id, count in sorted(report.overlaps.items())
+            ],
+        )

@@ -1,0 +1,81 @@
+"""A store's own choices for all its flows (time zone, frequency cap, consent default and
+the customer metadata keys); blank or null falls back to the deployment default.
+
+    installation_settings_update(*, installation, changes) -> Installation
+"""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Installation
+
+# What may be changed, and what "back to the default" is stored as.
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "timezone": "",
+    "frequency_cap_messages": None,
+    "frequency_cap_hours": None,
+    "assume_marketing_consent": None,
+    "birthday_metadata_key": "",
+    "consent_metadata_key": "",
+}
+MAX_CAP_MESSAGES = 1000
+MAX_CAP_HOURS = 24 * 366
+_METADATA_KEY = re.compile(r"^[^\s]{1,128}$")
+
+
+def _check_timezone(name: str) -> str | None:
+    if name not in available_timezones():
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"Unknown time zone {name!r} (use an IANA name such as Europe/Paris)."
+    return None
+
+
+def _problem(name: str, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if name == "timezone":
+        return _check_timezone(value)
+    if name == "frequency_cap_messages" and not 0 <= value <= MAX_CAP_MESSAGES:
+        return f"Between 0 (no cap) and {MAX_CAP_MESSAGES}."
+    if name == "frequency_cap_hours" and not 1 <= value <= MAX_CAP_HOURS:
+        return f"Between 1 and {MAX_CAP_HOURS} hours."
+    if name.endswith("_metadata_key") and not _METADATA_KEY.match(value):
+        return "1 to 128 characters, no spaces."
+    return None
+
+
+def installation_settings_update(
+    *, installation: Installation, changes: Mapping[str, Any]
+) -> Installation:
+    """Apply `changes` (field -> value; None resets to the deployment default). Raises a
+    ValidationError keyed by field and changes nothing when any value is invalid."""
+    unknown = set(changes) - set(SETTINGS_DEFAULTS)
+    if unknown:
+        raise ValueError(f"not installation settings: {sorted(unknown)}")
+    errors = {}
+    for name, value in changes.items():
+        problem = _problem(name, value)
+        if problem:
+            errors[name] = ValidationError(problem, code="invalid")
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        name: SETTINGS_DEFAULTS[name] if value is None else value for name, value in changes.items()
+    }
+    if values:
+        with transaction.atomic():
+            # update(): only these columns, never a stale copy of the rest of the row.
+            Installation.objects.filter(pk=installation.pk).update(
+                **values, updated_at=timezone.now()
+            )
+            for name, value in values.items():
+                setattr(installation, name, value)
+    return installation
