@@ -28,8 +28,10 @@ from django.utils import timezone
 from .actions import metadata, voucher, webhook
 from .actions.base import ActionFailed, ActionRetry
 from .actions.models import EffectRetry
+from .engine import EFFECT_SETTLED
 from .models import Effect, EffectStatus
 from .nodes.action import ActionKind
+from .services.enrollments import enrollments_notify
 from .services.groups import group_add, group_move
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,23 @@ def _call(effect: Effect, now: datetime) -> str:
     return _finish(effect, EffectStatus.DONE, "", now)
 
 
+def _settled(effect_id: int, now: datetime) -> None:
+    """Wake the enrollment holding at the node after this action (engine.HELD_ACTIONS)."""
+    row = (
+        Effect.objects.filter(pk=effect_id)
+        .values_list("installation_id", "enrollment__contact_id", "node_id")
+        .first()
+    )
+    if row is not None and row[1] is not None:
+        enrollments_notify(
+            installation=row[0],
+            contact_id=row[1],
+            kind=EFFECT_SETTLED,
+            match={"node": row[2]},
+            at=now,
+        )
+
+
 def _finish(effect: Effect, status: str, error: str, now: datetime) -> str:
     fields: dict[str, object] = {"status": status, "error": error[:MAX_ERROR]}
     if status == EffectStatus.DONE:
@@ -157,7 +176,8 @@ def _finish(effect: Effect, status: str, error: str, now: datetime) -> str:
     allowed = [EffectStatus.RUNNING]
     if status == EffectStatus.DONE:
         allowed.append(EffectStatus.PENDING)
-    Effect.objects.filter(pk=effect.pk, status__in=allowed).update(**fields)
+    if Effect.objects.filter(pk=effect.pk, status__in=allowed).update(**fields):
+        _settled(effect.pk, now)
     if status == EffectStatus.FAILED:
         logger.warning("effect %s (%s) failed: %s", effect.pk, effect.action, error[:200])
     return status
@@ -185,6 +205,7 @@ def _retry_or_fail(effect_id: int, action: str, reason: str, now: datetime) -> s
             logger.warning(
                 "effect %s (%s) failed after %s attempts", effect_id, action, retry.attempts
             )
+            transaction.on_commit(lambda: _settled(effect_id, now))
             return effect.status
         delay = retry_delay(retry.attempts)
         retry.next_attempt_at = now + delay

@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +30,7 @@ from .definition import Node
 from .localtime import contact_timezone
 from .models import Effect, EnrollmentStatus, FlowStatus
 from .nodes import evaluate
+from .nodes.action import ActionKind
 from .policy import InstallationPolicy, installation_policies
 from .selectors import (
     ContactRecord,
@@ -51,6 +52,15 @@ FLOW_ARCHIVED = "flow_archived"
 CONTACT_GONE = "contact_deleted"
 # A loop came back to a send node: one send per (enrollment, node), so it is skipped.
 ALREADY_SENT = "already_sent"
+
+
+# Actions that call outside run after commit; the enrollment holds at the next node until
+# they settle (done or failed), at most ACTION_HOLD (their retries may take longer).
+HELD_ACTIONS = frozenset(
+    {ActionKind.CREATE_VOUCHER, ActionKind.WRITE_METADATA, ActionKind.CALL_WEBHOOK}
+)
+ACTION_HOLD = timedelta(minutes=15)
+EFFECT_SETTLED = "effect.settled"
 
 
 def idempotency_key(enrollment_id: int, node_id: str) -> uuid.UUID:
@@ -228,6 +238,15 @@ def _apply(
         )
         detail = {"decision": "act", "action": decision.action}
         batch.effects.append((effect, _follow(row, node, decision.label, detail, parsed, batch)))
+        if row.is_open and decision.action in HELD_ACTIONS:
+            # The next node waits for the call to settle, so a message right after a
+            # create_voucher renders the code instead of racing the Saleor call.
+            _wait(
+                row,
+                batch.now + ACTION_HOLD,
+                {"kind": EFFECT_SETTLED, "match": {"node": node.id}, "reason": "action_pending"},
+            )
+            return False
     elif isinstance(decision, SleepUntil):
         _wait(row, decision.until, {"on_timeout": decision.label, "reason": decision.reason})
         return False

@@ -13,13 +13,13 @@ from django.dispatch import receiver
 from ..contacts.models import Contact
 from ..contacts.signals import contact_merged, event_applied
 from ..messaging.models import Message, MessageEvent
-from ..messaging.signals import message_event_recorded, pre_send
+from ..messaging.signals import message_event_recorded, pre_render, pre_send
 from ..saleor import payloads
 from ..saleor.models import Installation
 from .actions.voucher import order_event_vouchers_apply
 from .goals import event_goals_apply
 from .nodes.wait import message_kind
-from .sending import message_send_check
+from .sending import message_render_context_refresh, message_send_check
 from .services import enrollments_notify
 from .triggers.events import event_triggers_apply
 from .triggers.lifecycle import contact_flow_state_erase, contact_flow_state_merge
@@ -82,3 +82,10 @@ def message_event(sender: type, message: Message, event: MessageEvent, **kwargs:
         match={"node": message.node_id},
         at=event.occurred_at,
     )
+
+
+@receiver(pre_render, sender=Message, dispatch_uid="flows.render_context")
+def message_pre_render(
+    sender: type, message: Message, render_context: dict[str, Any], **kwargs: Any
+) -> None:
+    message_render_context_refresh(message, render_context)

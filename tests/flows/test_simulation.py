@@ -28,6 +28,11 @@ H = timedelta(hours=1)
 M = timedelta(minutes=1)
 
 
+def _content(subject: str, text: str) -> dict:
+    mjml = f"<mj-section><mj-column><mj-text>{text}</mj-text></mj-column></mj-section>"
+    return {"subject": subject, "mjml": mjml}
+
+
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 6, day, hour, minute, tzinfo=UTC)
 
@@ -57,9 +62,9 @@ def buy(installation, number: int, email: str, when: datetime, checkout_number: 
 RECOVERY = graph(
     [
         ("trigger", "trigger", {"event": "checkout_abandoned", "idle_minutes": 60}),
-        ("s1", "send_email", {"message": {"subject": "Your cart", "body": "Come back"}}),
+        ("s1", "send_email", {"message": _content("Your cart", "Come back")}),
         ("w1", "wait", {"mode": "duration", "days": 1}),
-        ("s2", "send_email", {"message": {"subject": "Still there?", "body": "10% off"}}),
+        ("s2", "send_email", {"message": _content("Still there?", "10% off")}),
         exit_(),
     ],
     [("trigger", "next", "s1"), ("s1", "next", "w1"), ("w1", "next", "s2"), ("s2", "next", "exit")],

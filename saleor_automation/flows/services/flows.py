@@ -26,6 +26,7 @@ from ...saleor.models import Installation
 from ..definition import DefinitionError, DefinitionIssue, parse_settings, validate_graph
 from ..definition import validate_settings as _validate_settings
 from ..lock_objects import flow_select_for_update
+from ..message_checks import graph_message_issues
 from ..models import (
     OPEN_STATUSES,
     Enrollment,
@@ -78,6 +79,8 @@ def flow_save_draft(
 ) -> FlowVersion:
     """Validate and store the draft (created on the first edit after an activation)."""
     issues = validate_graph(graph) + _validate_settings(settings)
+    if not issues:
+        issues = graph_message_issues(graph)
     if issues:
         raise FlowValidationError(issues)
     with transaction.atomic():

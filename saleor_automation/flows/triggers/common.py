@@ -109,6 +109,7 @@ def checkout_context(checkout: Checkout) -> dict[str, Any]:
             "subtotal": _money(checkout.subtotal_gross),
             "quantity": checkout.quantity,
             "voucher_code": checkout.voucher_code,
+            "language": checkout.language_code,
             "updated_at": _moment(checkout.saleor_updated_at),
             "lines_count": len(lines),
             "lines": [

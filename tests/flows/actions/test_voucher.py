@@ -288,3 +288,45 @@ def test_a_campaign_voucher_deleted_in_saleor_is_created_again(
     code = VoucherCode.objects.get(effect=second).code
     assert saleor_emulator.voucher_of_code(code)["id"] == campaign.saleor_voucher_id
     assert saleor_emulator.voucher_code_problem(code) is None
+
+
+def test_the_email_after_the_voucher_waits_for_it_and_shows_the_code(
+    saleor_emulator, installed, contact, now
+):
+    from saleor_automation.flows import engine
+    from saleor_automation.flows.models import Enrollment, EnrollmentStatus
+    from saleor_automation.messaging.models import Message
+    from saleor_automation.messaging.services import message_send
+
+    flow = make_flow_with_voucher_email(installed)
+    enrollment, effect = enroll(flow, contact, now)
+
+    # The email node holds until the Saleor call settles: no message races the code.
+    held = Enrollment.objects.get(pk=enrollment.pk)
+    assert (held.current_node, held.status) == ("s1", EnrollmentStatus.WAITING)
+    assert held.awaiting["kind"] == "effect.settled"
+    assert not Message.objects.exists()
+
+    assert effect_run(effect.pk, now=now) == EffectStatus.DONE
+    assert engine.enrollment_advance(enrollment.pk, now)
+
+    message = Message.objects.get()
+    message_send(message.pk, now=now)
+    message.refresh_from_db()
+    code = VoucherCode.objects.get().code
+    assert code in message.body_html
+
+
+def make_flow_with_voucher_email(installation):
+    from tests.flows.db_fixtures import chain, exit_, make_flow
+
+    mjml = (
+        "<mj-section><mj-column><mj-text>Hi {{ first_name }}</mj-text>"
+        "</mj-column></mj-section>{% voucher_code %}"
+    )
+    nodes = chain(
+        ("a1", "action", {"kind": "create_voucher", **PARAMS}),
+        ("s1", "send_email", {"message": {"subject": "A gift", "mjml": mjml}}),
+        exit_(),
+    )
+    return make_flow(installation, nodes)

@@ -127,7 +127,10 @@ def customer(
 
 def trigger_graph(trigger: dict[str, Any], *, marketing: bool = True) -> dict[str, Any]:
     """trigger -> send_email -> exit."""
-    message = {"subject": "Hi {first_name}", "body": "Hello"}
+    message = {
+        "subject": "Hi {{ first_name }}",
+        "mjml": "<mj-section><mj-column><mj-text>Hello</mj-text></mj-column></mj-section>",
+    }
     nodes = [
         ("trigger", "trigger", trigger),
         ("s1", "send_email", {"message": message, "marketing": marketing}),
