@@ -9,6 +9,7 @@ class SaleorAutomationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .contacts import receivers as contact_receivers  # noqa: F401
         from .flows import receivers  # noqa: F401  (connects the triggers and goals)
         from .messaging.sms import checks as sms_checks  # noqa: F401
         from .messaging.sms import receivers as sms_receivers  # noqa: F401

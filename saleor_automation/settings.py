@@ -132,6 +132,8 @@ SCHEDULED_TRIGGERS_INTERVAL = float(os.environ.get("SCHEDULED_TRIGGERS_INTERVAL"
 # marketing consent ("true"/"false"); per installation they can be changed in settings.
 DEFAULT_BIRTHDAY_METADATA_KEY = os.environ.get("BIRTHDAY_METADATA_KEY", "birthday")
 DEFAULT_CONSENT_METADATA_KEY = os.environ.get("CONSENT_METADATA_KEY", "marketing_consent")
+# SMS marketing consent is separate ("true"/"false"); a STOP/START reply also sets it.
+DEFAULT_SMS_CONSENT_METADATA_KEY = os.environ.get("SMS_CONSENT_METADATA_KEY", "sms_consent")
 # A contact whose store never said anything about consent gets marketing messages only when
 # this is on (where the law and the store's terms allow it).
 ASSUME_MARKETING_CONSENT = env_bool("ASSUME_MARKETING_CONSENT", False)

@@ -14,6 +14,7 @@ CONSENT_VALUES = {"true": True, "yes": True, "1": True, "false": False, "no": Fa
 class MetadataKeys:
     birthday: str
     consent: str
+    sms_consent: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ def metadata_keys(installation: Installation) -> MetadataKeys:
     return MetadataKeys(
         birthday=installation.birthday_metadata_key or settings.DEFAULT_BIRTHDAY_METADATA_KEY,
         consent=installation.consent_metadata_key or settings.DEFAULT_CONSENT_METADATA_KEY,
+        sms_consent=settings.DEFAULT_SMS_CONSENT_METADATA_KEY,
     )
 
 

@@ -96,6 +96,7 @@ _CONTACT_COLUMNS = (
     "postal_code",
     "language_code",
     "marketing_consent",
+    "sms_consent",
     "order_count",
     "first_order_at",
     "last_order_at",
@@ -160,9 +161,9 @@ def contact_views(
             city=c["city"],
             postal_code=c["postal_code"],
             language=c["language_code"],
-            # One consent in the store's metadata covers both channels.
             marketing_consent=consent,
-            sms_consent=consent,
+            # SMS needs its own explicit opt-in: unknown is no.
+            sms_consent=c["sms_consent"] is True,
             order_count=c["order_count"],
             first_order_at=c["first_order_at"],
             last_order_at=c["last_order_at"],

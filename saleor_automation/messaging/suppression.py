@@ -162,3 +162,9 @@ def suppression_send_check(message: Message) -> None:
         message.installation_id, message.channel, message.to_address, marketing=message.marketing
     ):
         raise CancelSend(SUPPRESSED)
+
+
+# What an operator may lift: their own blocks and bounces. Unsubscribes, complaints and SMS
+# STOPs are the recipient's decision; only the recipient undoes them (preferences page,
+# START).
+OPERATOR_LIFTABLE = frozenset({SuppressionReason.MANUAL, SuppressionReason.HARD_BOUNCE})

@@ -8,7 +8,7 @@ from strawberry.relay import to_base64
 from saleor_automation.api.keys import api_key_authenticate
 from saleor_automation.api.models import ApiKey
 from saleor_automation.contacts.backfill_models import BackfillRun
-from saleor_automation.messaging.suppression import is_suppressed
+from saleor_automation.messaging.suppression import is_suppressed, suppression_add
 from saleor_automation.saleor.models import Installation
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_suppress_and_unsuppress(as_staff, installation):
     }
     assert is_suppressed(installation.pk, "email", "bob@example.com", marketing=False)
     assert as_staff(SUPPRESS, {"address": "bob@example.com"}).data["suppress"]["changed"] is False
-    lift = {"address": "bob@example.com", "reasons": ["UNSUBSCRIBED"]}
+    lift = {"address": "bob@example.com", "reasons": ["HARD_BOUNCE"]}
     assert as_staff(UNSUPPRESS, lift).data["unsuppress"] == {
         "__typename": "SuppressionState",
         "reasons": ["MANUAL"],
@@ -95,6 +95,16 @@ def test_suppress_and_unsuppress(as_staff, installation):
     lift["reasons"] = ["MANUAL"]
     assert as_staff(UNSUPPRESS, lift).data["unsuppress"]["reasons"] == []
     assert not is_suppressed(installation.pk, "email", "bob@example.com")
+
+
+def test_an_operator_cannot_undo_a_recipients_unsubscribe(as_staff, installation):
+    suppression_add(installation.pk, "email", "carl@example.com", "unsubscribed")
+    lift = {"address": "carl@example.com", "reasons": ["UNSUBSCRIBED"]}
+
+    answer = as_staff(UNSUPPRESS, lift).data["unsuppress"]
+
+    assert answer == {"__typename": "OperationInfo", "messages": [{"field": "reasons"}]}
+    assert is_suppressed(installation.pk, "email", "carl@example.com")
 
 
 def test_suppress_needs_an_address(as_staff):

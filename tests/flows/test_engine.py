@@ -415,3 +415,18 @@ def test_external_actions_fail_visibly_and_lost_effects_are_swept(installation, 
     assert effect_run(effect.pk, now=NOW) == EffectStatus.FAILED
     assert "guest" in Effect.objects.get().error  # a guest has no Saleor customer
     assert effects_sweep(now=NOW + timedelta(minutes=2)) == []
+
+
+def test_sms_marketing_needs_its_own_opt_in(installation):
+
+    sms = ("t1", "send_sms", {"message": {"text": "Hi {{ first_name }}"}})
+    flow = make_flow(installation, chain(sms, exit_()))
+    email_only = make_contact(installation, 1, phone="+15035550123")  # email consent only
+    both = make_contact(installation, 2, phone="+15035550124", sms_consent=True)
+
+    for person in (email_only, both):
+        engine.enrollment_advance(start(flow, person).pk, NOW)
+
+    assert list(Message.objects.values_list("contact_id", flat=True)) == [both.pk]
+    skipped = StepRun.objects.get(enrollment__contact=email_only, node_id="t1")
+    assert skipped.detail == {"decision": "skip", "reason": "no_consent"}

@@ -5,6 +5,7 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 
 from ...messaging.suppression import (
+    OPERATOR_LIFTABLE,
     address_normalise,
     suppression_add,
     suppression_reasons,
@@ -71,6 +72,12 @@ class Mutation:
         address = _address(channel, address)
         if not reasons:
             raise ValidationError({"reasons": "Name at least one reason."}, code="required")
+        refused = sorted(r.value for r in reasons if r.value not in OPERATOR_LIFTABLE)
+        if refused:
+            raise ValidationError(
+                {"reasons": f"Only the recipient can undo {', '.join(refused)}."},
+                code="not_liftable",
+            )
         lifted = suppression_remove(
             info.context.installation.pk,
             channel.value,

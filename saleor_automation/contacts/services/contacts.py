@@ -6,10 +6,13 @@ customer behind that email shows up, the guest contact becomes (or merges into) 
 Staff users are never contacts.
 """
 
+import contextlib
 from datetime import datetime
 
 from django.utils import timezone
 
+from ...messaging.sms.exceptions import SmsInvalidNumber
+from ...messaging.sms.phone import phone_normalise
 from ...saleor import payloads
 from ...saleor.models import Installation
 from ..exceptions import ContactConflict
@@ -143,6 +146,11 @@ def address_values(*addresses: payloads.Address | None) -> dict[str, str | None]
         }
         for field, value in found.items():
             values[field] = values[field] or value or None
+    if values["phone"]:
+        # E.164, so an SMS STOP from the provider finds the contact by its number.
+        # An invalid number is kept as given: the send path reports it.
+        with contextlib.suppress(SmsInvalidNumber):
+            values["phone"] = phone_normalise(values["phone"], values["country"] or "")
     return values
 
 
@@ -187,6 +195,11 @@ def _profile(contact: Contact, customer: payloads.Customer, changed_at: datetime
     if consent != contact.marketing_consent:
         contact.marketing_consent = consent
         contact.consent_changed_at = changed_at
+    sms_consent = parse_consent(customer.metadata_value(keys.sms_consent))
+    # Absent from metadata: keep what a START/STOP reply recorded.
+    if sms_consent is not None and sms_consent != contact.sms_consent:
+        contact.sms_consent = sms_consent
+        contact.sms_consent_changed_at = changed_at
 
 
 def customer_apply(
