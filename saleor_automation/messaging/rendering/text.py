@@ -13,6 +13,8 @@ regular enough.
 import re
 from html.parser import HTMLParser
 
+from .mjml import VOID_HTML
+
 SKIPPED = frozenset({"head", "style", "script", "title"})
 BLOCKS = frozenset(
     [
@@ -44,24 +46,6 @@ BLOCKS = frozenset(
         "ul",
     ]
 )
-VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
 PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
 _LINE, _PARAGRAPH = "\x00", "\x01"  # block edges, until they are turned into line breaks
 _BREAKS = re.compile(r"[ \t\u00a0]*[\x00\x01][\x00\x01\s\u00a0]*")
@@ -79,11 +63,11 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if self.skip:
-            if tag not in VOID:
+            if tag not in VOID_HTML:
                 self.skip.append(tag)
             return
         if tag in SKIPPED or _HIDDEN.search(values.get("style") or ""):
-            if tag not in VOID:
+            if tag not in VOID_HTML:
                 self.skip.append(tag)
             return
         if tag == "br":
