@@ -5,6 +5,7 @@ flow_save_draft validates like any operator's edit.
 """
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 Params = dict[str, Any]
@@ -27,10 +28,7 @@ def chain(*nodes: NodeSpec) -> dict[str, Any]:
     return {
         "schema_version": 1,
         "nodes": [{"id": i, "type": t, "params": p} for i, t, p in nodes],
-        "edges": [
-            {"source": a[0], "target": b[0], "label": "next"}
-            for a, b in zip(nodes, nodes[1:], strict=False)
-        ],
+        "edges": [{"source": a[0], "target": b[0], "label": "next"} for a, b in pairwise(nodes)],
     }
 
 

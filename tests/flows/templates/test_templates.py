@@ -1,0 +1,146 @@
+"""The flow templates: each validates (graph, settings and messages), becomes a draft flow
+and can be activated."""
+
+import pytest
+
+from saleor_automation.flows.definition import parse_graph, parse_settings
+from saleor_automation.flows.message_checks import graph_message_issues
+from saleor_automation.flows.models import FlowStatus, VersionState
+from saleor_automation.flows.services import FlowValidationError, flow_activate
+from saleor_automation.flows.templates import TEMPLATES, flow_create_from_template
+from saleor_automation.messaging.rendering.content import EMAIL, content_read
+from saleor_automation.messaging.rendering.render import email_render
+from saleor_automation.messaging.rendering.validate import (
+    SAMPLE_LINKS,
+    SAMPLE_STORE,
+    sample_render_context,
+)
+from tests.flows.db_fixtures import NOW, installation  # noqa: F401
+
+KEYS = sorted(TEMPLATES)
+
+
+def test_registry_lists_every_template():
+    assert set(KEYS) == {
+        "cart_abandonment",
+        "welcome_series",
+        "first_purchase_feedback",
+        "upsell_cross_sell",
+        "win_back",
+        "birthday",
+        "best_customers",
+        "geolocation",
+    }
+    assert all(key == template.key for key, template in TEMPLATES.items())
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_template_is_valid(key):
+    template = TEMPLATES[key]
+    parse_graph(template.graph)
+    settings = parse_settings(template.settings)
+    assert graph_message_issues(template.graph) == []
+    assert settings.priority == template.priority
+    assert template.name and template.description
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_email_has_english_and_german(key):
+    sends = [n for n in TEMPLATES[key].graph["nodes"] if n["type"] == "send_email"]
+    assert sends
+    for node in sends:
+        content, issues = content_read(node["params"]["message"], EMAIL)
+        assert issues == []
+        assert content.default_language == "en"
+        assert set(content.variants) == {"en", "de"}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_create_and_activate(installation, key):  # noqa: F811
+    flow = flow_create_from_template(installation=installation, template_key=key)
+    assert flow.status == FlowStatus.DRAFT
+    assert flow.name == TEMPLATES[key].name
+    draft = flow.versions.get()
+    assert (draft.state, draft.graph, draft.settings) == (
+        VersionState.DRAFT,
+        TEMPLATES[key].graph,
+        TEMPLATES[key].settings,
+    )
+    version = flow_activate(flow=flow, now=NOW)
+    flow.refresh_from_db()
+    assert version.state == VersionState.ACTIVE
+    assert flow.status == FlowStatus.ACTIVE
+
+
+def test_overrides_replace_settings_and_leave_the_template_alone(installation):  # noqa: F811
+    flow = flow_create_from_template(
+        installation=installation,
+        template_key="cart_abandonment",
+        name="Recover carts",
+        overrides={"quiet_hours": None, "priority": 5},
+    )
+    settings = flow.versions.get().settings
+    assert flow.name == "Recover carts"
+    assert settings["quiet_hours"] is None and settings["priority"] == 5
+    assert settings["reentry_days"] == 7
+    assert TEMPLATES["cart_abandonment"].settings["priority"] == 10
+
+
+def test_invalid_overrides_are_refused(installation):  # noqa: F811
+    with pytest.raises(FlowValidationError):
+        flow_create_from_template(
+            installation=installation, template_key="birthday", overrides={"priority": 101}
+        )
+
+
+def test_unknown_template(installation):  # noqa: F811
+    with pytest.raises(KeyError):
+        flow_create_from_template(installation=installation, template_key="nope")
+
+
+def test_cart_abandonment_shape():
+    template = TEMPLATES["cart_abandonment"]
+    graph = parse_graph(template.graph)
+    settings = parse_settings(template.settings)
+    assert graph.trigger.params.event == "checkout_abandoned"
+    assert [g.event for g in settings.goals] == ["order_placed", "checkout_converted"]
+    assert (settings.reentry, settings.reentry_days) == ("once_per_days", 7)
+    mjml = template.graph["nodes"][-2]["params"]["message"]["variants"]["en"]["mjml"]
+    assert "{% voucher_code %}" in mjml
+
+
+def _message(key, node_id):
+    node = next(n for n in TEMPLATES[key].graph["nodes"] if n["id"] == node_id)
+    return node["params"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("en", "10% off your cart - for 3 days"), ("de", "10 % Rabatt auf Ihren Warenkorb")],
+)
+def test_cart_voucher_email_renders_code_and_cart(language, subject):
+    rendered = email_render(
+        _message("cart_abandonment", "email_3"),
+        sample_render_context(language),
+        store=SAMPLE_STORE,
+        links=SAMPLE_LINKS,
+    )
+    assert rendered.language == language
+    assert rendered.subject.startswith(subject)
+    assert "SA-SAMPLE12345" in rendered.html
+    assert "Sample product" in rendered.html
+
+
+@pytest.mark.parametrize(
+    ("key", "node_id"),
+    [
+        ("welcome_series", "curated"),
+        ("first_purchase_feedback", "cross_sell"),
+        ("upsell_cross_sell", "recommendations"),
+    ],
+)
+def test_recommendation_emails_render_the_products(key, node_id):
+    rendered = email_render(
+        _message(key, node_id), sample_render_context("en"), store=SAMPLE_STORE, links=SAMPLE_LINKS
+    )
+    assert "Recommended 1" in rendered.html and "Recommended 2" in rendered.html
