@@ -61,6 +61,11 @@ def _configure(sender: Celery, **kwargs: object) -> None:
             "task": "saleor_automation.messaging.sweep",
             "schedule": 30.0,
         },
+        "stats-rollup": {
+            "task": "saleor_automation.stats.rollup",
+            "schedule": settings.STATS_ROLLUP_INTERVAL,
+            "options": {"expires": settings.STATS_ROLLUP_INTERVAL},
+        },
     }
 
 

@@ -11,3 +11,4 @@ from .messaging.sender_models import *  # noqa: F403
 from .messaging.sms.models import *  # noqa: F403
 from .messaging.suppression_models import *  # noqa: F403
 from .saleor.models import *  # noqa: F403
+from .stats.models import *  # noqa: F403

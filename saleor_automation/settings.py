@@ -116,6 +116,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # How often beat runs the inbox sweeper, in seconds: the longest an accepted event waits
 # when its enqueue was lost or throttled.
 INBOX_SWEEP_INTERVAL = float(os.environ.get("INBOX_SWEEP_INTERVAL", "2"))
+# Seconds between stats rollups: how fresh per-node counters are. Keep it longer than any
+# transaction that writes step runs or message events (stats/rollup.py reads one run behind).
+STATS_ROLLUP_INTERVAL = float(os.environ.get("STATS_ROLLUP_INTERVAL", "60"))
 # Processed inbox rows are kept this many days (their dedupe keys guard redeliveries).
 INBOX_RETENTION_DAYS = int(os.environ.get("INBOX_RETENTION_DAYS", "30"))
 # How often beat runs the flow tick, in seconds: the longest a due timer waits when workers

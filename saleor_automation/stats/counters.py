@@ -1,0 +1,166 @@
+"""The counting SQL: each function aggregates raw rows into StatsCounter increments with one
+INSERT ... ON CONFLICT DO UPDATE SET value = value + excluded.value, so concurrent writers
+never lose an increment and a batch costs one statement per source.
+
+The incremental rollup (stats.rollup) and the rebuild (stats.rebuild) run the same
+functions, with different bounds: what one counts, the other counts the same way.
+
+Metrics (node_id "" for flow-level ones, currency "" for counts; days are UTC):
+- entered: a StepRun of the node, on its entered_at day;
+- sent: a flow message with sent_at, on that day;
+- delivered, opened, clicked, bounced, complained, unsubscribed: the first event of that
+  kind of a message (lowest id), on its occurred_at day; repeats are not counted;
+- converted / revenue (per currency, from the conversion's total) on converted_at's day;
+  holdout enrollments count as holdout_converted / holdout_revenue, the control group.
+"""
+
+from django.db import connection
+
+from ..flows.models import Enrollment, StepRun
+from ..messaging.models import Message, MessageEvent, MessageEventKind
+from .models import StatsCounted, StatsCounter
+
+EVENT_METRICS = (
+    MessageEventKind.DELIVERED,
+    MessageEventKind.OPENED,
+    MessageEventKind.CLICKED,
+    MessageEventKind.BOUNCED,
+    MessageEventKind.COMPLAINED,
+    MessageEventKind.UNSUBSCRIBED,
+)
+COUNT_METRICS = ("entered", "sent", *(str(kind) for kind in EVENT_METRICS))
+CONVERSION_METRICS = ("converted", "holdout_converted")
+REVENUE_METRICS = ("revenue", "holdout_revenue")
+
+COUNTER = StatsCounter._meta.db_table
+COUNTED = StatsCounted._meta.db_table
+STEPRUN = StepRun._meta.db_table
+ENROLLMENT = Enrollment._meta.db_table
+MESSAGE = Message._meta.db_table
+EVENT = MessageEvent._meta.db_table
+
+# `ctes`: a WITH clause; Postgres only allows a data-modifying one (marking rows counted)
+# at the top of the statement.
+_UPSERT = f"""
+    {{ctes}}
+    INSERT INTO {COUNTER}
+        (installation_id, flow_id, version_id, node_id, day, metric, currency, value)
+    {{select}}
+    ON CONFLICT (flow_id, version_id, node_id, day, metric, currency)
+    DO UPDATE SET value = {COUNTER}.value + EXCLUDED.value
+"""
+
+
+def _installation_filter(alias: str, installation_id: int | None) -> str:
+    return "" if installation_id is None else f" AND {alias}.installation_id = %(installation)s"
+
+
+def _run(select: str, params: dict[str, object], ctes: str = "") -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT.format(ctes=ctes, select=select), params)
+        return cursor.rowcount
+
+
+def count_steps(*, after_id: int, upto_id: int, installation_id: int | None = None) -> int:
+    """Count StepRuns with after_id < id <= upto_id as "entered"."""
+    select = f"""
+        WITH s AS (
+            SELECT s.installation_id, s.enrollment_id, s.node_id, s.entered_at FROM {STEPRUN} s
+            WHERE s.id > %(after)s AND s.id <= %(upto)s{_installation_filter("s", installation_id)}
+        )
+        SELECT s.installation_id, e.flow_id, e.version_id, s.node_id,
+               (s.entered_at AT TIME ZONE 'UTC')::date, 'entered', '', count(*)
+        FROM s JOIN {ENROLLMENT} e ON e.id = s.enrollment_id
+        GROUP BY 1, 2, 3, 4, 5
+    """  # noqa: S608 (table names from models; values are parameters)
+    params = {"after": after_id, "upto": upto_id, "installation": installation_id}
+    return _run(select, params)
+
+
+def count_events(*, after_id: int, upto_id: int, installation_id: int | None = None) -> int:
+    """Count MessageEvents with after_id < id <= upto_id that are the first of their kind
+    for their message (message_event_kind_idx answers the NOT EXISTS)."""
+    select = f"""
+        SELECT m.installation_id, e.flow_id, e.version_id, m.node_id,
+               (ev.occurred_at AT TIME ZONE 'UTC')::date, ev.kind, '', count(*)
+        FROM {EVENT} ev
+        JOIN {MESSAGE} m ON m.id = ev.message_id
+        JOIN {ENROLLMENT} e ON e.id = m.enrollment_id
+        WHERE ev.id > %(after)s AND ev.id <= %(upto)s AND ev.kind = ANY(%(kinds)s)
+          {_installation_filter("ev", installation_id)}
+          AND NOT EXISTS (
+              SELECT 1 FROM {EVENT} p
+              WHERE p.message_id = ev.message_id AND p.kind = ev.kind AND p.id < ev.id
+          )
+        GROUP BY 1, 2, 3, 4, 5, 6
+    """  # noqa: S608 (table names from models; values are parameters)
+    params = {
+        "after": after_id,
+        "upto": upto_id,
+        "installation": installation_id,
+        "kinds": [str(kind) for kind in EVENT_METRICS],
+    }
+    return _run(select, params)
+
+
+def count_sent(*, installation_id: int | None = None) -> int:
+    """Count flow messages sent and not counted yet, marking them counted in the same
+    statement (ON CONFLICT DO NOTHING: a concurrent run counts each one once)."""
+    ctes = f"""
+        WITH new AS (
+            INSERT INTO {COUNTED} (installation_id, kind, object_id)
+            SELECT m.installation_id, 'sent', m.id FROM {MESSAGE} m
+            WHERE m.sent_at IS NOT NULL AND m.enrollment_id IS NOT NULL
+              {_installation_filter("m", installation_id)}
+              AND NOT EXISTS (
+                  SELECT 1 FROM {COUNTED} c WHERE c.kind = 'sent' AND c.object_id = m.id
+              )
+            ON CONFLICT (kind, object_id) DO NOTHING
+            RETURNING object_id
+        )
+    """  # noqa: S608 (table names from models; values are parameters)
+    select = f"""
+        SELECT m.installation_id, e.flow_id, e.version_id, m.node_id,
+               (m.sent_at AT TIME ZONE 'UTC')::date, 'sent', '', count(*)
+        FROM new
+        JOIN {MESSAGE} m ON m.id = new.object_id
+        JOIN {ENROLLMENT} e ON e.id = m.enrollment_id
+        GROUP BY 1, 2, 3, 4, 5
+    """  # noqa: S608 (table names from models; values are parameters)
+    return _run(select, {"installation": installation_id}, ctes)
+
+
+def count_conversions(*, installation_id: int | None = None) -> int:
+    """Count converted enrollments not counted yet, and their revenue per currency."""
+    ctes = f"""
+        WITH new AS (
+            INSERT INTO {COUNTED} (installation_id, kind, object_id)
+            SELECT e.installation_id, 'converted', e.id FROM {ENROLLMENT} e
+            WHERE e.converted_at IS NOT NULL{_installation_filter("e", installation_id)}
+              AND NOT EXISTS (
+                  SELECT 1 FROM {COUNTED} c WHERE c.kind = 'converted' AND c.object_id = e.id
+              )
+            ON CONFLICT (kind, object_id) DO NOTHING
+            RETURNING object_id
+        ),
+        conv AS (
+            SELECT e.installation_id, e.flow_id, e.version_id,
+                   (e.converted_at AT TIME ZONE 'UTC')::date AS day,
+                   CASE WHEN e.holdout THEN 'holdout_' ELSE '' END AS prefix,
+                   coalesce(e.conversion ->> 'currency', '') AS currency,
+                   e.conversion ->> 'total' AS total
+            FROM new JOIN {ENROLLMENT} e ON e.id = new.object_id
+        )
+    """  # noqa: S608 (table names from models; values are parameters)
+    select = """
+        SELECT installation_id, flow_id, version_id, '', day, prefix || 'converted', '', count(*)
+        FROM conv GROUP BY 1, 2, 3, 5, 6
+        UNION ALL
+        SELECT installation_id, flow_id, version_id, '', day, prefix || 'revenue',
+               left(currency, 3), sum(total::numeric)
+        FROM conv
+        -- A conversion by an event other than an order has no total: nothing to add.
+        WHERE total ~ '^-?[0-9]+(\\.[0-9]+)?$'
+        GROUP BY 1, 2, 3, 5, 6, 7
+    """
+    return _run(select, {"installation": installation_id}, ctes)
