@@ -8,8 +8,10 @@ from strawberry.relay import to_base64
 from saleor_automation.api.keys import api_key_create
 from saleor_automation.api.schema import schema
 from saleor_automation.flows.models import Flow, FlowStatus
+from saleor_automation.flows.templates import TEMPLATES
 from saleor_automation.messaging.suppression import is_suppressed
 from saleor_automation.saleor.models import Installation
+from saleor_automation.stats.rollup import stats_rollup
 
 from .conftest import staff_token
 from .data import populate
@@ -21,6 +23,12 @@ QUERIES = {
     "flows": ("{ flows { totalCount edges { node { name } } } }", {"totalCount": 1}),
     "flow": ("{ flow(id: $flow) { name } }", None),
     "flowSimulation": ("{ flowSimulation(flowId: $flow, days: 3) { triggered } }", None),
+    "flowStats": (
+        '{ flowStats(flowId: $flow, since: "2026-06-01", until: "2026-06-02") { since } }',
+        None,
+    ),
+    # The same for every store: no installation's data.
+    "flowTemplates": ("{ flowTemplates { key } }", [{"key": key} for key in TEMPLATES]),
     "contactJourney": ('{ contactJourney(email: "ann@example.com") { contact { email } } }', None),
     "messages": ("{ messages { totalCount } }", {"totalCount": 1}),
     "suppressions": ("{ suppressions { totalCount } }", {"totalCount": 1}),
@@ -32,6 +40,7 @@ QUERIES = {
 NOT_FOUND = "... on OperationInfo { messages { message } }"
 MUTATIONS = {
     "flowCreate": None,  # creates in the caller's own store: checked below
+    "flowCreateFromTemplate": None,
     "flowDraftSave": f"flowDraftSave(flowId: $flow, graph: {{}}, settings: {{}}) {{ {NOT_FOUND} }}",
     "flowActivate": f"flowActivate(flowId: $flow) {{ {NOT_FOUND} }}",
     "flowPause": f"flowPause(flowId: $flow) {{ {NOT_FOUND} }}",
@@ -57,7 +66,9 @@ def test_every_field_is_covered():
 
 @pytest.fixture
 def stores(installation, other_installation):
-    return populate(installation), populate(other_installation, email="bea@example.com")
+    a, b = populate(installation), populate(other_installation, email="bea@example.com")
+    stats_rollup(settle=False)  # A's counters exist: flowStats must still not show them
+    return a, b
 
 
 @pytest.fixture
@@ -86,6 +97,8 @@ def test_b_reads_nothing_of_a(stores, other_installation, b_callers):
                 assert result == {"saleorApiUrl": other_installation.saleor_api_url}
             elif expected is None:
                 assert result is None, (name, result)
+            elif isinstance(expected, list):
+                assert result == expected, (name, result)
             else:
                 assert {k: result[k] for k in expected} == expected, (name, result)
     # B's own flow, not A's, is what B lists.
@@ -113,6 +126,8 @@ def test_b_changes_nothing_of_a(stores, b_callers):
 
     # The store-wide mutations act on B only.
     dashboard('mutation { flowCreate(name: "B2") { __typename } }')
+    key = next(iter(TEMPLATES))
+    dashboard(f'mutation {{ flowCreateFromTemplate(templateKey: "{key}") {{ __typename }} }}')
     assert Flow.objects.filter(installation=a.installation).count() == 1
     dashboard(
         'mutation { unsuppress(channel: EMAIL, address: "blocked-ann@example.com", '

@@ -18,6 +18,7 @@ from ...flows.services import (
     flow_resume,
     flow_save_draft,
 )
+from ...flows.templates import TEMPLATES, flow_create_from_template
 from ..context import Info
 from ..errors import as_validation_errors, not_found
 from ..ids import node_pk
@@ -48,6 +49,24 @@ class Mutation:
         if not name or len(name) > 255:
             raise ValidationError({"name": "1 to 255 characters."}, code="invalid")
         return flow_create(installation=info.context.installation, name=name)  # type: ignore[return-value]
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_create_from_template(
+        self, info: Info, template_key: str, name: str | None = None
+    ) -> FlowType:
+        """A new draft flow with the template's graph and settings (flowTemplates lists
+        them), named after the template unless `name` is given."""
+        if template_key not in TEMPLATES:
+            unknown = ValidationError("Unknown template.", code="not_found")
+            raise ValidationError({"templateKey": unknown})
+        if name is not None:
+            name = name.strip()
+            if not name or len(name) > 255:
+                raise ValidationError({"name": "1 to 255 characters."}, code="invalid")
+        flow = flow_create_from_template(
+            installation=info.context.installation, template_key=template_key, name=name
+        )
+        return flow  # type: ignore[return-value]
 
     @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
     def flow_draft_save(

@@ -1,6 +1,7 @@
-"""Reading flows: the list, one flow, and a dry run of its draft."""
+"""Reading flows: the list, one flow, a dry run of its draft, its stats, the templates."""
 
 from collections.abc import Iterable
+from datetime import date
 
 import strawberry
 import strawberry_django
@@ -11,10 +12,21 @@ from strawberry_django.relay import DjangoListConnection
 from ...flows.models import Flow
 from ...flows.selectors import flow_get, flow_list
 from ...flows.simulation import flow_simulate
+from ...flows.templates import TEMPLATES
+from ...stats.selectors import flow_stats, flow_timeseries
 from ..context import Info
 from ..ids import node_pk
 from ..permissions import READ
-from .types import FlowStatusEnum, FlowType, SimulationReportType
+from .types import (
+    FlowStatsType,
+    FlowStatusEnum,
+    FlowTemplateType,
+    FlowType,
+    SimulationReportType,
+)
+
+# The longest period flowStats answers (its timeseries has one entry a day).
+STATS_MAX_DAYS = 366
 
 
 def _flow(info: Info, global_id: relay.GlobalID) -> Flow | None:
@@ -54,3 +66,29 @@ class Query:
             # A bad `days` or no draft: the caller's mistake, reported as such.
             raise ValidationError(str(error)) from error
         return SimulationReportType.of(report)
+
+    @strawberry.field(extensions=READ())
+    def flow_stats(
+        self, info: Info, flow_id: relay.GlobalID, since: date, until: date
+    ) -> FlowStatsType | None:
+        """The flow's counts per node, its totals and one entry a day, from `since` to
+        `until` (UTC days, both included, at most 366 days). Null for an unknown flow."""
+        if until < since:
+            raise ValidationError("until must not be before since.")
+        if (until - since).days >= STATS_MAX_DAYS:
+            raise ValidationError(f"At most {STATS_MAX_DAYS} days.")
+        flow = _flow(info, flow_id)
+        if flow is None:
+            return None
+        installation = info.context.installation
+        return FlowStatsType.of(
+            since=since,
+            until=until,
+            stats=flow_stats(installation, flow.pk, since=since, until=until),
+            series=flow_timeseries(installation, flow.pk, since, until),
+        )
+
+    @strawberry.field(extensions=READ())
+    def flow_templates(self, info: Info) -> list[FlowTemplateType]:
+        """The ready-made flows flowCreateFromTemplate starts from."""
+        return [FlowTemplateType.of(template) for template in TEMPLATES.values()]

@@ -1,7 +1,8 @@
-"""Flows, their versions, validation issues and the dry-run report."""
+"""Flows, their versions, validation issues, the dry-run report, stats and templates."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 import strawberry_django
@@ -13,6 +14,7 @@ from ...flows.models import Flow, FlowStatus, FlowVersion, VersionState
 from ...flows.nodes.params import DefinitionIssue
 from ...flows.selectors import flow_draft_version, flow_version_list
 from ...flows.simulation import SimulationReport
+from ...flows.templates import FlowTemplate
 from ..context import Info
 
 FlowStatusEnum = strawberry.enum(FlowStatus, name="FlowStatus")
@@ -172,4 +174,137 @@ class SimulationReportType:
                 KeyCount(key=str(relay.GlobalID("Flow", str(flow_id))), count=count)
                 for flow_id, count in sorted(report.overlaps.items())
             ],
+        )
+
+
+def _money(amounts: dict[str, Decimal]) -> list[Money]:
+    return [Money(currency=c, amount=a) for c, a in sorted(amounts.items())]
+
+
+@strawberry.type(name="FlowNodeStats")
+class FlowNodeStatsType:
+    """One node's counts over the period; `waiting` is live (enrollments at the node now)."""
+
+    node_id: str
+    entered: int
+    waiting: int
+    sent: int
+    delivered: int
+    opened: int
+    clicked: int
+    bounced: int
+    complained: int
+    unsubscribed: int
+
+
+@strawberry.type(name="FlowStatsTotals")
+class FlowStatsTotalsType:
+    """The flow's node counts summed, its conversions and revenue per currency; the
+    holdout ones are the control group's."""
+
+    entered: int
+    waiting: int
+    sent: int
+    delivered: int
+    opened: int
+    clicked: int
+    bounced: int
+    complained: int
+    unsubscribed: int
+    converted: int
+    revenue: list[Money]
+    holdout_converted: int
+    holdout_revenue: list[Money]
+
+
+@strawberry.type(name="FlowStatsDay")
+class FlowStatsDayType:
+    """One UTC day's counts (zeros for a day without activity)."""
+
+    day: date
+    entered: int
+    sent: int
+    delivered: int
+    opened: int
+    clicked: int
+    bounced: int
+    complained: int
+    unsubscribed: int
+    converted: int
+    revenue: list[Money]
+    holdout_converted: int
+    holdout_revenue: list[Money]
+
+
+_COUNTS = (
+    "entered",
+    "sent",
+    "delivered",
+    "opened",
+    "clicked",
+    "bounced",
+    "complained",
+    "unsubscribed",
+)
+
+
+@strawberry.type(name="FlowStats")
+class FlowStatsType:
+    """A flow's counters from `since` to `until` (UTC days, both included)."""
+
+    since: date
+    until: date
+    nodes: list[FlowNodeStatsType]
+    total: FlowStatsTotalsType
+    timeseries: list[FlowStatsDayType]
+
+    @classmethod
+    def of(
+        cls, *, since: date, until: date, stats: dict[str, Any], series: list[dict[str, Any]]
+    ) -> "FlowStatsType":
+        def counts(row: dict[str, Any]) -> dict[str, int]:
+            return {metric: row[metric] for metric in _COUNTS}
+
+        def conversions(row: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "converted": row["converted"],
+                "revenue": _money(row["revenue"]),
+                "holdout_converted": row["holdout_converted"],
+                "holdout_revenue": _money(row["holdout_revenue"]),
+            }
+
+        total = stats["total"]
+        return cls(
+            since=since,
+            until=until,
+            nodes=[
+                FlowNodeStatsType(node_id=node_id, waiting=row["waiting"], **counts(row))
+                for node_id, row in sorted(stats["nodes"].items())
+            ],
+            total=FlowStatsTotalsType(
+                waiting=total["waiting"], **counts(total), **conversions(total)
+            ),
+            timeseries=[
+                FlowStatsDayType(day=row["day"], **counts(row), **conversions(row))
+                for row in series
+            ],
+        )
+
+
+@strawberry.type(name="FlowTemplate")
+class FlowTemplateType:
+    """A ready-made flow; flowCreateFromTemplate makes a draft of it."""
+
+    key: str
+    name: str
+    description: str
+    priority: int
+
+    @classmethod
+    def of(cls, template: FlowTemplate) -> "FlowTemplateType":
+        return cls(
+            key=template.key,
+            name=template.name,
+            description=template.description,
+            priority=template.priority,
         )
