@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ..errors import error_text
 from ..saleor.models import InboxEvent, InboxStatus, Installation
 from ..saleor.payloads import PayloadError, parse_event
 from .handlers import event_apply
@@ -60,13 +61,6 @@ def _due(now: datetime):  # -> QuerySet[InboxEvent]
 def backoff(attempts: int) -> timedelta:
     """Wait before attempt number `attempts + 1`."""
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
-
-
-def error_text(exc: BaseException) -> str:
-    """Exception type and first line of its message: database errors put the offending
-    values (emails) on their DETAIL line, which must not reach logs or the row."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:500]
 
 
 def _claim(limit: int, now: datetime, stats: InboxRunStats) -> tuple[list[int], bool]:

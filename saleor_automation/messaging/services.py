@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ..errors import error_text
 from ..saleor.models import Installation
 from .channels import channel_send
 from .compose import COMPOSED_FIELDS, message_compose, store_of
@@ -62,12 +63,6 @@ def messages_queue(messages: Sequence[Message]) -> list[Message]:
         unique_fields=["idempotency_key"],
         update_fields=["idempotency_key"],
     )
-
-
-def _error_text(exc: BaseException) -> str:
-    """Type and first line only: provider errors can quote the address on later lines."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:500]
 
 
 def _claim(message_id: int, now: datetime) -> Message | None:
@@ -127,7 +122,7 @@ def message_send(message_id: int, *, now: datetime | None = None) -> str:
         provider_id = channel_send(message)
     except Exception as exc:
         Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.FAILED, error=_error_text(exc)
+            status=MessageStatus.FAILED, error=error_text(exc)
         )
         logger.warning("message %s failed: %s", message.pk, type(exc).__name__)
         return MessageStatus.FAILED

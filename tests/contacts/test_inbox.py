@@ -12,12 +12,12 @@ from saleor_automation.contacts.inbox import (
     LEASE,
     MAX_ATTEMPTS,
     backoff,
-    error_text,
     inbox_process_due,
     inbox_purge,
     inbox_requeue,
 )
 from saleor_automation.contacts.models import Contact, Order
+from saleor_automation.errors import error_text
 from saleor_automation.saleor.models import InboxEvent, InboxStatus
 
 from .conftest import body, gid, store

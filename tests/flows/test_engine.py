@@ -172,34 +172,30 @@ def test_archived_flow_finishes_its_enrollments_at_the_next_advance(installation
     assert not StepRun.objects.exists()
 
 
-def test_wait_for_an_open_follows_the_event_branch(installation, contact):
-    flow = make_flow(
-        installation,
-        graph(
-            [
-                ("trigger", "trigger", {"event": "customer_created"}),
-                email("s1"),
-                (
-                    "w",
-                    "wait",
-                    {
-                        "mode": "until_event",
-                        "event": "message_opened",
-                        "node": "s1",
-                        "timeout_days": 1,
-                    },
-                ),
-                exit_("opened"),
-                exit_("not_opened"),
-            ],
-            [
-                ("trigger", "next", "s1"),
-                ("s1", "next", "w"),
-                ("w", "event", "opened"),
-                ("w", "timeout", "not_opened"),
-            ],
+# trigger -> email s1 -> wait up to a day for s1 to be opened -> exit "opened" / "not_opened"
+WAIT_FOR_OPEN = graph(
+    [
+        ("trigger", "trigger", {"event": "customer_created"}),
+        email("s1"),
+        (
+            "w",
+            "wait",
+            {"mode": "until_event", "event": "message_opened", "node": "s1", "timeout_days": 1},
         ),
-    )
+        exit_("opened"),
+        exit_("not_opened"),
+    ],
+    [
+        ("trigger", "next", "s1"),
+        ("s1", "next", "w"),
+        ("w", "event", "opened"),
+        ("w", "timeout", "not_opened"),
+    ],
+)
+
+
+def test_wait_for_an_open_follows_the_event_branch(installation, contact):
+    flow = make_flow(installation, WAIT_FOR_OPEN)
     enrollment = start(flow, contact)
     engine.enrollment_advance(enrollment.pk, NOW)
     enrollment.refresh_from_db()
@@ -233,33 +229,7 @@ def test_wait_for_an_open_follows_the_event_branch(installation, contact):
 
 
 def test_wait_for_an_open_times_out(installation, contact):
-    flow = make_flow(
-        installation,
-        graph(
-            [
-                ("trigger", "trigger", {"event": "customer_created"}),
-                email("s1"),
-                (
-                    "w",
-                    "wait",
-                    {
-                        "mode": "until_event",
-                        "event": "message_opened",
-                        "node": "s1",
-                        "timeout_days": 1,
-                    },
-                ),
-                exit_("opened"),
-                exit_("not_opened"),
-            ],
-            [
-                ("trigger", "next", "s1"),
-                ("s1", "next", "w"),
-                ("w", "event", "opened"),
-                ("w", "timeout", "not_opened"),
-            ],
-        ),
-    )
+    flow = make_flow(installation, WAIT_FOR_OPEN)
     enrollment = start(flow, contact)
     engine.enrollment_advance(enrollment.pk, NOW)
     assert engine.enrollments_advance_due(now=NOW + timedelta(hours=23), limit=10) == 0

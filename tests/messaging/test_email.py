@@ -36,6 +36,7 @@ from saleor_automation.messaging.suppression import SUPPRESSED, suppression_add
 from tests.flows.db_fixtures import NOW, chain, contact, eager, exit_, installation, make_flow
 
 from .rendering.content_samples import CART, checkout, render_context
+from .sent_messages import queued_email
 from .sms.cases import sms_outbox
 
 __all__ = ["contact", "eager", "installation", "sms_outbox"]  # fixtures used by name
@@ -61,28 +62,8 @@ def store(installation):
     )
 
 
-def queue(contact, content=CART, marketing=True, **context) -> Message:
-    (message,) = messages_queue(
-        [
-            Message(
-                installation_id=contact.installation_id,
-                contact=contact,
-                node_id="s1",
-                channel="email",
-                idempotency_key=uuid.uuid4(),
-                to_address=contact.email,
-                content=content,
-                render_context=render_context(**context),
-                marketing=marketing,
-                created_at=NOW,
-            )
-        ]
-    )
-    return message
-
-
 def test_anymail_receives_the_rendered_email_with_metadata_and_the_id_is_recorded(contact, store):
-    message = queue(contact, language="de", country="DE", currency="EUR")
+    message = queued_email(contact, language="de", country="DE", currency="EUR")
     assert (message.subject, message.body_html) == ("", "")  # nothing rendered at queue time
     assert message_send(message.pk, now=NOW) == MessageStatus.SENT
     (sent,) = mail.outbox
@@ -114,7 +95,7 @@ def test_anymail_receives_the_rendered_email_with_metadata_and_the_id_is_recorde
 
 
 def test_recovery_link_is_a_signed_redirect_to_the_storefront(contact, store):
-    message = queue(contact)
+    message = queued_email(contact)
     message_send(message.pk, now=NOW)
     message.refresh_from_db()
     prefix = f'href="{settings.APP_BASE_URL}/r/'
@@ -129,7 +110,7 @@ def test_recovery_link_is_a_signed_redirect_to_the_storefront(contact, store):
 
 
 def test_rendered_at_send_time_with_what_pre_render_receivers_add(contact, store):
-    message = queue(contact, voucher=None)
+    message = queued_email(contact, voucher=None)
 
     def fresh_voucher(sender, message, render_context, **kwargs):
         render_context["context"]["voucher"] = {"code": "SA-FRESH", "discount": "5%"}
@@ -146,7 +127,7 @@ def test_rendered_at_send_time_with_what_pre_render_receivers_add(contact, store
 
 def test_content_that_does_not_render_fails_the_message_and_never_raises(contact, store):
     broken = {"subject": "Hi", "mjml": "<mj-section>\n{% if voucher %}</mj-section>"}
-    message = queue(contact, content=broken)
+    message = queued_email(contact, content=broken)
     assert message_send(message.pk, now=NOW) == MessageStatus.FAILED
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
@@ -156,7 +137,7 @@ def test_content_that_does_not_render_fails_the_message_and_never_raises(contact
 
 
 def test_a_stored_render_context_of_a_foreign_shape_fails_the_message(contact, store):
-    message = queue(contact)
+    message = queued_email(contact)
     Message.objects.filter(pk=message.pk).update(render_context={"contact": ["?"]})
     assert message_send(message.pk, now=NOW) == MessageStatus.FAILED
     assert Message.objects.get(pk=message.pk).error.startswith(f"{RENDER_FAILED}: render_context")
@@ -164,18 +145,18 @@ def test_a_stored_render_context_of_a_foreign_shape_fails_the_message(contact, s
 
 def test_a_suppressed_address_is_skipped_with_the_reason(contact, store):
     suppression_add(contact.installation_id, "email", contact.email.upper(), "unsubscribed")
-    message = queue(contact)
+    message = queued_email(contact)
     assert message_send(message.pk, now=NOW) == MessageStatus.SKIPPED
     message.refresh_from_db()
     assert (message.status, message.error) == (MessageStatus.SKIPPED, SUPPRESSED)
     assert mail.outbox == []
     # An unsubscribe stops marketing only: a transactional email still goes.
-    receipt = queue(contact, marketing=False)
+    receipt = queued_email(contact, marketing=False)
     assert message_send(receipt.pk, now=NOW) == MessageStatus.SENT
 
 
 def test_a_repeated_send_task_sends_once(contact, store):
-    message = queue(contact)
+    message = queued_email(contact)
     assert message_send(message.pk, now=NOW) == MessageStatus.SENT
     assert message_send(message.pk, now=NOW) == MessageStatus.SENT
     assert len(mail.outbox) == 1
@@ -186,7 +167,7 @@ class WorkerKilled(BaseException):
 
 
 def test_a_crash_after_the_provider_call_never_sends_again(contact, store):
-    message = queue(contact)
+    message = queued_email(contact)
     real_send = email_channel.send
 
     def send_then_die(message):
@@ -204,7 +185,7 @@ def test_a_crash_after_the_provider_call_never_sends_again(contact, store):
 def test_an_esp_error_fails_the_message(contact, store):
     from anymail.exceptions import AnymailAPIError
 
-    message = queue(contact)
+    message = queued_email(contact)
     with mock.patch.object(
         email_channel, "email_send", side_effect=AnymailAPIError("400 Bad Request\nto=ana@x")
     ):
@@ -214,7 +195,7 @@ def test_an_esp_error_fails_the_message(contact, store):
 
 
 def test_transactional_email_has_no_unsubscribe(contact, store):
-    message = queue(contact, marketing=False)
+    message = queued_email(contact, marketing=False)
     message_send(message.pk, now=NOW)
     params = mail.outbox[0].anymail_test_params
     assert "List-Unsubscribe" not in params["extra_headers"]

@@ -2,7 +2,6 @@
 loopback, and the bytes it received parsed back as a mail client would."""
 
 import socket
-import uuid
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -11,12 +10,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 
-from saleor_automation.messaging.models import Message, MessageStatus
+from saleor_automation.messaging.models import MessageStatus
 from saleor_automation.messaging.sender import email_settings_update
-from saleor_automation.messaging.services import message_send, messages_queue
+from saleor_automation.messaging.services import message_send
 from tests.flows.db_fixtures import NOW, contact, installation
 
-from .rendering.content_samples import CART, render_context
+from .sent_messages import queued_email
 
 __all__ = ["contact", "installation"]  # fixtures used by name
 
@@ -74,27 +73,10 @@ def store(installation):
     )
 
 
-def queue(contact, **context) -> Message:
-    (message,) = messages_queue(
-        [
-            Message(
-                installation_id=contact.installation_id,
-                contact=contact,
-                node_id="s1",
-                channel="email",
-                idempotency_key=uuid.uuid4(),
-                to_address=contact.email,
-                content=CART,
-                render_context=render_context(**context),
-                created_at=NOW,
-            )
-        ]
-    )
-    return message
-
-
 def test_a_marketing_email_arrives_over_smtp_with_its_headers_and_both_parts(contact, store, sink):
-    message = queue(contact, language="de-DE", country="DE", currency="EUR", first_name="Jörg")
+    message = queued_email(
+        contact, language="de-DE", country="DE", currency="EUR", first_name="Jörg"
+    )
     assert message_send(message.pk, now=NOW) == MessageStatus.SENT
     (envelope,) = sink.envelopes
     assert envelope.mail_from == "hello@shop.example.com"
@@ -129,7 +111,7 @@ def test_a_marketing_email_arrives_over_smtp_with_its_headers_and_both_parts(con
 
 def test_a_recipient_the_server_refuses_fails_the_message(contact, store, sink):
     sink.refuse.add(contact.email)
-    message = queue(contact)
+    message = queued_email(contact)
     assert message_send(message.pk, now=NOW) == MessageStatus.FAILED
     message.refresh_from_db()
     assert message.error.startswith("SMTPRecipientsRefused")

@@ -15,6 +15,7 @@ from ...flows.nodes.params import DefinitionIssue
 from ...flows.selectors import flow_draft_version, flow_version_list
 from ...flows.simulation import SimulationReport
 from ...flows.templates import FlowTemplate
+from ...stats.counters import COUNT_METRICS
 from ..context import Info
 
 FlowStatusEnum = strawberry.enum(FlowStatus, name="FlowStatus")
@@ -181,71 +182,49 @@ def _money(amounts: dict[str, Decimal]) -> list[Money]:
     return [Money(currency=c, amount=a) for c, a in sorted(amounts.items())]
 
 
+@strawberry.type
+class _Counts:
+    """The counters every stats row has (stats.counters.COUNT_METRICS)."""
+
+    entered: int
+    sent: int
+    delivered: int
+    opened: int
+    clicked: int
+    bounced: int
+    complained: int
+    unsubscribed: int
+
+
+@strawberry.type
+class _Conversions:
+    converted: int
+    revenue: list[Money]
+    holdout_converted: int
+    holdout_revenue: list[Money]
+
+
 @strawberry.type(name="FlowNodeStats")
-class FlowNodeStatsType:
+class FlowNodeStatsType(_Counts):
     """One node's counts over the period; `waiting` is live (enrollments at the node now)."""
 
     node_id: str
-    entered: int
     waiting: int
-    sent: int
-    delivered: int
-    opened: int
-    clicked: int
-    bounced: int
-    complained: int
-    unsubscribed: int
 
 
 @strawberry.type(name="FlowStatsTotals")
-class FlowStatsTotalsType:
+class FlowStatsTotalsType(_Counts, _Conversions):
     """The flow's node counts summed, its conversions and revenue per currency; the
     holdout ones are the control group's."""
 
-    entered: int
     waiting: int
-    sent: int
-    delivered: int
-    opened: int
-    clicked: int
-    bounced: int
-    complained: int
-    unsubscribed: int
-    converted: int
-    revenue: list[Money]
-    holdout_converted: int
-    holdout_revenue: list[Money]
 
 
 @strawberry.type(name="FlowStatsDay")
-class FlowStatsDayType:
+class FlowStatsDayType(_Counts, _Conversions):
     """One UTC day's counts (zeros for a day without activity)."""
 
     day: date
-    entered: int
-    sent: int
-    delivered: int
-    opened: int
-    clicked: int
-    bounced: int
-    complained: int
-    unsubscribed: int
-    converted: int
-    revenue: list[Money]
-    holdout_converted: int
-    holdout_revenue: list[Money]
-
-
-_COUNTS = (
-    "entered",
-    "sent",
-    "delivered",
-    "opened",
-    "clicked",
-    "bounced",
-    "complained",
-    "unsubscribed",
-)
 
 
 @strawberry.type(name="FlowStats")
@@ -263,7 +242,7 @@ class FlowStatsType:
         cls, *, since: date, until: date, stats: dict[str, Any], series: list[dict[str, Any]]
     ) -> "FlowStatsType":
         def counts(row: dict[str, Any]) -> dict[str, int]:
-            return {metric: row[metric] for metric in _COUNTS}
+            return {metric: row[metric] for metric in COUNT_METRICS}
 
         def conversions(row: dict[str, Any]) -> dict[str, Any]:
             return {
