@@ -14,4 +14,5 @@ class SaleorAutomationConfig(AppConfig):
         from .messaging.sms import checks as sms_checks  # noqa: F401
         from .messaging.sms import receivers as sms_receivers  # noqa: F401
         from .messaging.tracking import receivers as tracking_receivers  # noqa: F401
+        from .stats import receivers as stats_receivers  # noqa: F401  (attribution)
         from .stats import tasks as stats_tasks  # noqa: F401  (registers the rollup task)

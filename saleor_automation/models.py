@@ -6,7 +6,9 @@ from .contacts.models import *  # noqa: F403
 from .flows.actions.models import *  # noqa: F403
 from .flows.models import *  # noqa: F403
 from .flows.triggers.models import *  # noqa: F403
+from .messaging.confirm.models import *  # noqa: F403
 from .messaging.models import *  # noqa: F403
+from .messaging.send_test_models import *  # noqa: F403
 from .messaging.sender_models import *  # noqa: F403
 from .messaging.sms.models import *  # noqa: F403
 from .messaging.suppression_models import *  # noqa: F403

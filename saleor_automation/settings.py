@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", Path.cwd() / "var")).resolve()
@@ -40,6 +41,13 @@ APP_MANIFEST_ID = os.environ.get("APP_MANIFEST_ID", "saleor.app.automation")
 APP_NAME = os.environ.get("APP_NAME", "Marketing Automation")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+
+# Origins allowed to frame the dashboard extension's pages (Content-Security-Policy
+# frame-ancestors), besides the origin of every installed Saleor API: set it when the
+# dashboard is served from another origin than the API (e.g. https://dashboard.saleor.io).
+DASHBOARD_ORIGINS = env_list("DASHBOARD_ORIGINS")
+# Where `make dashboard` writes the built extension (index.html + assets/).
+DASHBOARD_BUILD_DIR = BASE_DIR / "dashboard_build"
 
 # Saleor instances allowed to install the app: a regular expression matched against the
 # whole Saleor-Api-Url. The default admits any URL (multi-tenant).
@@ -140,10 +148,35 @@ DEFAULT_SMS_CONSENT_METADATA_KEY = os.environ.get("SMS_CONSENT_METADATA_KEY", "s
 # A contact whose store never said anything about consent gets marketing messages only when
 # this is on (where the law and the store's terms allow it).
 ASSUME_MARKETING_CONSENT = env_bool("ASSUME_MARKETING_CONSENT", False)
+DOUBLE_OPT_IN = env_bool("DOUBLE_OPT_IN", False)
 # Frequency cap shared by every flow that takes part in capping: at most N marketing
 # messages per contact per rolling H hours. 0 messages: no cap.
 FREQUENCY_CAP_MESSAGES = int(os.environ.get("FREQUENCY_CAP_MESSAGES", "0"))
 FREQUENCY_CAP_HOURS = int(os.environ.get("FREQUENCY_CAP_HOURS", "24"))
+# Store-wide quiet hours for marketing sends, "HH:MM-HH:MM" local to each contact ("" none);
+# a flow with quiet hours of its own uses those instead.
+QUIET_HOURS = os.environ.get("QUIET_HOURS", "")
+# Revenue attribution (stats/attribution.py), defaults for stores that chose nothing: an
+# order goes to the last message clicked ("click") or clicked or opened ("click_or_open")
+# within these many days before it.
+ATTRIBUTION_MODEL = os.environ.get("ATTRIBUTION_MODEL", "click")
+ATTRIBUTION_CLICK_DAYS = int(os.environ.get("ATTRIBUTION_CLICK_DAYS", "5"))
+ATTRIBUTION_OPEN_DAYS = int(os.environ.get("ATTRIBUTION_OPEN_DAYS", "1"))
+
+# Django's cache: product cards for recommendations (saleor/product_cards.py). Local memory
+# (per process) by default; a redis:// or rediss:// URL shares it between all processes.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+
+
+def cache_backend(url: str) -> dict[str, str]:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url in ("", "locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be empty, locmem:// or a redis:// URL, not {url!r}")
+
+
+CACHES = {"default": cache_backend(CACHE_URL)}
 
 # Outgoing HTTP to Saleor.
 SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "20"))
@@ -171,6 +204,9 @@ EMAIL_REPLY_TO = os.environ.get("EMAIL_REPLY_TO", "")
 EMAIL_POSTAL_ADDRESS = os.environ.get("EMAIL_POSTAL_ADDRESS", "")
 # The storefront page that resumes a checkout, with {token} for the checkout's token.
 EMAIL_CHECKOUT_URL = os.environ.get("EMAIL_CHECKOUT_URL", "")
+# The storefront's product page, with {slug} for the product's slug and optionally {channel}
+# for the channel's: where recommended products link to.
+EMAIL_PRODUCT_URL = os.environ.get("EMAIL_PRODUCT_URL", "")
 # Django's SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -7,7 +7,8 @@ may read, a read_write key may also change; managing API keys needs a dashboard 
 | operations | Saleor permission | API key |
 |---|---|---|
 | queries (all but apiKeys) | MANAGE_USERS | read or read_write |
-| flow mutations, suppress / unsuppress | MANAGE_USERS | read_write |
+| CSV exports (GET /api/flows/<id>/stats.csv, recipients.csv) | MANAGE_USERS | read or read_write |
+| flow mutations, messageTestSend, suppress / unsuppress | MANAGE_USERS | read_write |
 | installationSettingsUpdate | MANAGE_USERS and MANAGE_APPS | read_write |
 | backfillStart | MANAGE_USERS and MANAGE_ORDERS | read_write |
 | apiKeys, apiKeyCreate, apiKeyRevoke | MANAGE_APPS | never |
@@ -22,6 +23,7 @@ from typing import Any
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
+from .auth import Principal
 from .context import Info
 
 FORBIDDEN = "FORBIDDEN"
@@ -39,7 +41,10 @@ class Requires(BasePermission):
         self.message = "You do not have permission to perform this action."
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        principal = info.context.principal
+        return self.allows(info.context.principal)
+
+    def allows(self, principal: Principal) -> bool:
+        """The rule itself, for callers outside GraphQL (the CSV exports)."""
         if principal.is_dashboard:
             return self.permissions <= principal.permissions
         if self.dashboard_only:

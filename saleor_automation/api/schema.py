@@ -32,6 +32,7 @@ from .flows import mutations as flows_mutations
 from .flows import queries as flows_queries
 from .installation import mutations as installation_mutations
 from .installation import queries as installation_queries
+from .messages import preview as messages_preview
 from .messages import queries as messages_queries
 from .suppressions import mutations as suppressions_mutations
 from .suppressions import queries as suppressions_queries
@@ -44,6 +45,7 @@ Query = merge_types(
         flows_queries.Query,
         contacts_queries.Query,
         messages_queries.Query,
+        messages_preview.Query,
         suppressions_queries.Query,
         installation_queries.Query,
         api_keys_queries.Query,
@@ -56,6 +58,7 @@ Mutation = merge_types(
     (
         flows_mutations.Mutation,
         suppressions_mutations.Mutation,
+        messages_preview.Mutation,
         installation_mutations.Mutation,
         api_keys_mutations.Mutation,
         backfill_mutations.Mutation,

@@ -8,7 +8,9 @@ No cookies are involved (tokens travel in headers), so CSRF does not apply; the 
 served from the same origin, so no CORS either.
 """
 
+import json
 import logging
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +25,34 @@ from .schema import schema
 logger = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+# PostgreSQL text cannot hold NUL, so a NUL in any argument could only fail deep inside a
+# resolver: it is refused at the door, as a NUL in a variable or a \u0000 escape in the
+# document's string literals.
+NUL_ESCAPE = re.compile(r"\\u0000", re.IGNORECASE)
+
+
+def _holds_nul(body: bytes) -> bool:
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return False  # strawberry answers a malformed body itself
+    if not isinstance(payload, dict):
+        return False
+    query = payload.get("query")
+    if isinstance(query, str) and (NUL_ESCAPE.search(query) or "\x00" in query):
+        return True
+    return _has_nul(payload.get("variables"))
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def unauthenticated(message: str) -> JsonResponse:
@@ -46,6 +76,19 @@ class AppGraphQLView(GraphQLView):
             # The reason only: never the token, the address or the claims.
             logger.info("GraphQL request refused: %s", exc)
             return unauthenticated(str(exc))
+        if _holds_nul(request.body):
+            return JsonResponse(
+                {
+                    "data": None,
+                    "errors": [
+                        {
+                            "message": "Arguments must not contain NUL characters.",
+                            "extensions": {"code": BAD_USER_INPUT},
+                        }
+                    ],
+                },
+                status=400,
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:

@@ -42,6 +42,9 @@ class Contact(models.Model):
     # None = the store never said; only an explicit metadata value sets True/False.
     marketing_consent = models.BooleanField(null=True, blank=True)
     consent_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the contact last confirmed through a double opt-in link (messaging.confirm): a
+    # yes of their own, which metadata without the consent key does not take back.
+    consent_confirmed_at = models.DateTimeField(null=True, blank=True)
     # SMS marketing needs its own opt-in: from its metadata key, or a START/STOP reply.
     sms_consent = models.BooleanField(null=True, blank=True)
     sms_consent_changed_at = models.DateTimeField(null=True, blank=True)

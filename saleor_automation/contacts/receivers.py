@@ -6,7 +6,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from ..messaging.confirm.models import ConsentConfirmation
+from ..messaging.signals import consent_confirmed
 from ..messaging.sms.signals import sms_consent_changed
+from .services.consent import contact_consent_confirm
 from .services.sms_consent import contact_sms_consent_record
 
 
@@ -16,4 +19,13 @@ def sms_consent(
 ) -> None:
     contact_sms_consent_record(
         installation_id=installation_id, phone=phone, opted_in=opted_in, occurred_at=occurred_at
+    )
+
+
+@receiver(consent_confirmed, sender=ConsentConfirmation, dispatch_uid="contacts.consent_confirmed")
+def consent_confirmation(
+    sender: Any, installation_id: int, contact_id: int, confirmed_at: datetime, **kw: Any
+) -> None:
+    contact_consent_confirm(
+        installation_id=installation_id, contact_id=contact_id, confirmed_at=confirmed_at
     )

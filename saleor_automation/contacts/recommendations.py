@@ -2,6 +2,9 @@
 
     recommendations_for(installation, *, product_ids, channel, exclude_product_ids=(),
                         limit=4) -> list[dict]
+    order_product_ids(installation, *, order_id) -> list[str]
+    contact_product_ids(installation, *, contact_id) -> set[str]
+    contact_channel(installation, *, contact_id) -> str
 
 Each dict: {"product_id", "name", "category_id", "score", "source"}. Ranked in three tiers,
 each filling what the one before left free:
@@ -19,10 +22,10 @@ Live price, image and availability come from Saleor at send time, not from here.
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 
 from ..saleor.models import Installation
-from .models import OrderLine
+from .models import Checkout, Order, OrderLine
 from .services.facts import NOT_COUNTED_STATUSES
 
 CO_PURCHASE = "co_purchase"
@@ -104,3 +107,44 @@ def recommendations_for(
     if len(found) < limit:
         add(lines, CHANNEL)
     return found
+
+
+def order_product_ids(installation: Installation, *, order_id: str) -> list[str]:
+    """The products of the mirrored order with Saleor id `order_id` (the seeds of an order
+    flow's recommendations), in line order."""
+    ids = OrderLine.objects.filter(
+        installation=installation,
+        order__installation=installation,
+        order__saleor_id=order_id,
+    ).exclude(product_id="")
+    return list(dict.fromkeys(ids.order_by("pk").values_list("product_id", flat=True)))
+
+
+def contact_product_ids(installation: Installation, *, contact_id: int) -> set[str]:
+    """Every product the contact has ordered (what recommendations leave out)."""
+    return set(
+        OrderLine.objects.filter(
+            installation=installation,
+            order__installation=installation,
+            order__contact_id=contact_id,
+        )
+        .exclude(product_id="")
+        .values_list("product_id", flat=True)
+        .distinct()
+    )
+
+
+def contact_channel(installation: Installation, *, contact_id: int) -> str:
+    """The channel the contact last shopped in (latest order, else latest checkout); ""
+    when they never did."""
+    for model, moment in ((Order, "saleor_created_at"), (Checkout, "saleor_updated_at")):
+        slug = (
+            model.objects.filter(installation=installation, contact_id=contact_id)
+            .exclude(channel_slug="")
+            .order_by(F(moment).desc(nulls_last=True), "-pk")
+            .values_list("channel_slug", flat=True)
+            .first()
+        )
+        if slug:
+            return slug
+    return ""

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .caps import CapRule
+from .localtime import QuietHours
 
 if TYPE_CHECKING:
     from .definition import FlowSettings
@@ -44,7 +45,9 @@ class ContactView:
 
     Empty strings mean unknown. `marketing_consent` / `sms_consent` are None when the store
     never said; a marketing send needs True, so the runtime decides what an unknown means
-    (the installation's policy) when it builds the view. `spend` is per currency code
+    (the installation's policy) when it builds the view. `needs_opt_in` is True when the
+    store asks for double opt-in and the contact has not given (confirmed) consent yet.
+    `spend` is per currency code
     (missing = nothing spent). `attributes` holds customer metadata by key, plus "birthday"
     as the store encodes it ("YYYY-MM-DD", "MM-DD" or a `date`; see localtime.parse_annual_date).
     """
@@ -59,6 +62,7 @@ class ContactView:
     language: str = ""
     marketing_consent: bool | None = None
     sms_consent: bool | None = None
+    needs_opt_in: bool = False
     order_count: int = 0
     first_order_at: datetime | None = None
     last_order_at: datetime | None = None
@@ -89,6 +93,8 @@ class NodeContext:
     context: Mapping[str, Any] = field(default_factory=dict)
     messages: Mapping[str, Mapping[str, datetime]] = field(default_factory=dict)
     installation_timezone: str = "UTC"
+    # The store's quiet hours, for flows that set none of their own.
+    installation_quiet_hours: QuietHours | None = None
     recent_marketing_sends: tuple[datetime, ...] = ()
     cap: CapRule | None = None
 

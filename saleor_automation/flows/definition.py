@@ -23,7 +23,8 @@ Params per node type (required unless a default is shown; unknown keys are error
   until_time: {"time": "HH:MM", "weekdays": [0..6] (optional)}: the contact's next local
     time of day -> "next".
   until_event: {"event": "message_delivered" | "message_opened" | "message_clicked" (with
-    "node": an upstream send node) | "order_placed", timeout} -> "event", "timeout".
+    "node": an upstream send node) | "order_placed" | "consent_confirmed" (marketing consent,
+    e.g. through a double opt-in link), timeout} -> "event", "timeout".
 - send_email / send_sms: {message: an object (the messaging layer's), marketing: true,
   outside_window: "defer" | "skip" (default "defer")} -> "next". Marketing sends need
   consent and respect quiet hours, the send window and the frequency cap.

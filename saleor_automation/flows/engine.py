@@ -127,6 +127,7 @@ def _load(rows: Sequence[EnrollmentState], now: datetime) -> _Batch:
     batch.contacts = contact_views(
         contact_ids,
         assume_consent={pk: policy.assume_consent for pk, policy in batch.policies.items()},
+        double_opt_in={pk: policy.double_opt_in for pk, policy in batch.policies.items()},
     )
     batch.messages = enrollment_messages([row.id for row in rows])
     windows = [policy.cap.window for policy in batch.policies.values() if policy.cap]
@@ -207,6 +208,7 @@ def _context(
         recent_marketing_sends=tuple(batch.recent.get(row.contact_id, ())) if cap else (),
         cap=cap,
         installation_timezone=policy.timezone,
+        installation_quiet_hours=policy.quiet_hours,
     )
 
 

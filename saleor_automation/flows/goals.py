@@ -18,9 +18,12 @@ Rules:
   default (an explicit goal of the same event overrides its `ends`).
 - An open enrollment reaching an ending goal is finished with reason "goal_<event>" and the
   order as its conversion ({order_id, number, total, currency}); a non-ending goal records
-  the first conversion and the enrollment goes on. Holdout enrollments get their first
-  conversion within HOLDOUT_WINDOW of entry recorded too: that is what the control group
-  is for (and the bound keeps old holdouts out of every order's lookup).
+  the first conversion and the enrollment goes on.
+- Every enrollment, treated or held out, open or finished, gets its first conversion within
+  HOLDOUT_WINDOW of entry recorded: the control group converts by the same rule as the
+  treated one, so the holdout lift compares like with like (a treated contact who buys
+  after the flow's last step still counts). The bound keeps old enrollments out of every
+  order's lookup.
 """
 
 from collections.abc import Mapping
@@ -187,7 +190,7 @@ def _candidates(
     if contact is not None:
         people |= Q(contact=contact)
     reachable = Q(status__in=OPEN_STATUSES) | Q(
-        holdout=True, converted_at__isnull=True, created_at__gte=now - HOLDOUT_WINDOW
+        converted_at__isnull=True, created_at__gte=now - HOLDOUT_WINDOW
     )
     return (
         Enrollment.objects.select_for_update(of=("self",))

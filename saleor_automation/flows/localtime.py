@@ -100,6 +100,20 @@ class SendWindow:
         )
 
 
+def parse_quiet_hours(value: str) -> QuietHours | None:
+    """ "21:00-08:00" -> QuietHours; "" or "off" -> None. Raises ValueError when malformed."""
+    text = value.strip()
+    if text in ("", "off"):
+        return None
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise ValueError('quiet hours are "HH:MM-HH:MM", e.g. 21:00-08:00')
+    hours = QuietHours(start=parse_clock(start.strip()), end=parse_clock(end.strip()))
+    if hours.start == hours.end:
+        raise ValueError("quiet hours must not start and end at the same time")
+    return hours
+
+
 def parse_clock(value: Any) -> time:
     """ "HH:MM" (24-hour) as a time; raises ValueError otherwise."""
     if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
@@ -188,6 +202,18 @@ def resolve_local(day: date, clock: time, tz: ZoneInfo) -> datetime:
         else:
             low = middle + 1
     return datetime.fromtimestamp(low, UTC)
+
+
+def add_local_days(instant: datetime, days: int, tz: ZoneInfo) -> datetime:
+    """`days` calendar days after `instant` on the same local wall clock in `tz`: a wait of
+    a day that crosses a DST change still ends at the hour it began (23 or 25 hours).
+    A wall clock that does not exist on the target day (a DST gap) resolves as in
+    resolve_local."""
+    _require_aware(instant)
+    if not days:
+        return instant
+    wall = _wall(instant, tz)
+    return resolve_local(wall.date() + timedelta(days=days), wall.time(), tz)
 
 
 def _require_aware(now: datetime) -> None:

@@ -202,6 +202,13 @@ class Enrollment(models.Model):
                 name="enrollment_due_idx",
                 condition=Q(status__in=["active", "waiting"]),
             ),
+            # The stats rollup's conversions (count_conversions) and conversion reports.
+            # Partial: only converted rows are in it, so an advance never pays for it.
+            models.Index(
+                fields=["installation", "converted_at"],
+                name="enrollment_converted_idx",
+                condition=Q(converted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +246,15 @@ class StepRun(models.Model):
         app_label = "saleor_automation"
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "step_seq"], name="steprun_unique_step")
+        ]
+        indexes = [
+            # A/B split results (stats.experiments) read a period's split steps. Partial:
+            # only split steps pay for it, every other step is inserted as before.
+            models.Index(
+                fields=["installation", "entered_at"],
+                name="steprun_split_idx",
+                condition=Q(node_type="split"),
+            )
         ]
 
     def __str__(self) -> str:

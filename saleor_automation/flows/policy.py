@@ -1,5 +1,7 @@
 """What an installation decided for all its flows: its time zone, the frequency cap shared
-across flows, and what unknown consent means. Each falls back to the deployment default."""
+across flows, what unknown consent means, whether consent needs confirming (double opt-in)
+and its quiet hours. Each falls back to the
+deployment default."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from django.conf import settings
 
 from ..saleor.models import Installation
 from .caps import CapRule
-from .localtime import get_zone
+from .localtime import QuietHours, get_zone, parse_quiet_hours
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,8 @@ class InstallationPolicy:
     timezone: str
     cap: CapRule | None
     assume_consent: bool
+    quiet_hours: QuietHours | None = None  # for flows that set none of their own
+    double_opt_in: bool = False
 
 
 def _timezone(name: str) -> str:
@@ -26,20 +30,35 @@ def _timezone(name: str) -> str:
     return "UTC"
 
 
+def _quiet_hours(own: str) -> QuietHours | None:
+    for candidate in (own, settings.QUIET_HOURS):
+        if candidate:
+            try:
+                return parse_quiet_hours(candidate)
+            except ValueError:
+                continue  # refused when saved; a bad deployment value is a system check
+    return None
+
+
 def policy_of(
     timezone: str,
     cap_messages: int | None,
     cap_hours: int | None,
     assume_consent: bool | None,
+    quiet_hours: str = "",
+    double_opt_in: bool | None = None,
 ) -> InstallationPolicy:
     messages = settings.FREQUENCY_CAP_MESSAGES if cap_messages is None else cap_messages
     hours = settings.FREQUENCY_CAP_HOURS if cap_hours is None else cap_hours
+    confirm = settings.DOUBLE_OPT_IN if double_opt_in is None else double_opt_in
+    assume = settings.ASSUME_MARKETING_CONSENT if assume_consent is None else assume_consent
     return InstallationPolicy(
         timezone=_timezone(timezone),
         cap=CapRule(messages, timedelta(hours=hours)) if messages and hours else None,
-        assume_consent=(
-            settings.ASSUME_MARKETING_CONSENT if assume_consent is None else assume_consent
-        ),
+        # Double opt-in: only a confirmed yes counts, so an unknown is never taken for one.
+        assume_consent=assume and not confirm,
+        quiet_hours=_quiet_hours(quiet_hours),
+        double_opt_in=confirm,
     )
 
 
@@ -49,6 +68,8 @@ _COLUMNS = (
     "frequency_cap_messages",
     "frequency_cap_hours",
     "assume_marketing_consent",
+    "quiet_hours",
+    "double_opt_in",
 )
 
 
@@ -64,6 +85,8 @@ def installation_policy(installation: Installation) -> InstallationPolicy:
         installation.frequency_cap_messages,
         installation.frequency_cap_hours,
         installation.assume_marketing_consent,
+        installation.quiet_hours,
+        installation.double_opt_in,
     )
 
 

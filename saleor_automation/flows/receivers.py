@@ -5,6 +5,7 @@ Goals run before triggers for the same event, so an order first ends what it con
 only then starts what it triggers.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models.signals import pre_delete
@@ -12,13 +13,14 @@ from django.dispatch import receiver
 
 from ..contacts.models import Contact
 from ..contacts.signals import contact_merged, event_applied
+from ..messaging.confirm.models import ConsentConfirmation
 from ..messaging.models import Message, MessageEvent
-from ..messaging.signals import message_event_recorded, pre_render, pre_send
+from ..messaging.signals import consent_confirmed, message_event_recorded, pre_render, pre_send
 from ..saleor import payloads
 from ..saleor.models import Installation
 from .actions.voucher import order_event_vouchers_apply
 from .goals import event_goals_apply
-from .nodes.wait import message_kind
+from .nodes.wait import CONSENT_CONFIRMED_KIND, message_kind
 from .sending import message_render_context_refresh, message_send_check
 from .services import enrollments_notify
 from .triggers.events import event_triggers_apply
@@ -89,3 +91,16 @@ def message_pre_render(
     sender: type, message: Message, render_context: dict[str, Any], **kwargs: Any
 ) -> None:
     message_render_context_refresh(message, render_context)
+
+
+@receiver(consent_confirmed, sender=ConsentConfirmation, dispatch_uid="flows.consent_confirmed")
+def consent_confirmation(
+    sender: type, message: Message, contact_id: int, confirmed_at: datetime, **kwargs: Any
+) -> None:
+    enrollments_notify(
+        installation=message.installation,
+        contact_id=contact_id,
+        kind=CONSENT_CONFIRMED_KIND,
+        match={},
+        at=confirmed_at,
+    )

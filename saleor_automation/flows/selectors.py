@@ -115,11 +115,15 @@ def _birthday(month: int | None, day: int | None, year: int | None) -> str | Non
 
 
 def contact_views(
-    contact_ids: Collection[int], *, assume_consent: bool | Mapping[int, bool] | None = None
+    contact_ids: Collection[int],
+    *,
+    assume_consent: bool | Mapping[int, bool] | None = None,
+    double_opt_in: Mapping[int, bool] | None = None,
 ) -> dict[int, ContactRecord]:
-    """Four queries for any number of contacts (five without `assume_consent`).
-    `assume_consent` is what an unknown consent (the store never said) means, for all or
-    per installation id; None reads each installation's policy. Attributes are the
+    """Four queries for any number of contacts (five without both `assume_consent` and
+    `double_opt_in`). `assume_consent` is what an unknown consent (the store never said)
+    means, for all or per installation id; `double_opt_in` whether each installation asks
+    for confirmed consent; None reads each installation's policy. Attributes are the
     customer metadata last seen plus "birthday"."""
     ids = ids_in(contact_ids)
     spend: dict[int, dict[str, Decimal]] = {}
@@ -142,9 +146,12 @@ def contact_views(
         dict(zip(_CONTACT_COLUMNS, row, strict=True))
         for row in Contact.objects.filter(pk__in=ids).values_list(*_CONTACT_COLUMNS)
     ]
-    if assume_consent is None:
+    if assume_consent is None or double_opt_in is None:
         policies = installation_policies({c["installation_id"] for c in rows})
-        assume_consent = {pk: policy.assume_consent for pk, policy in policies.items()}
+        if assume_consent is None:
+            assume_consent = {pk: policy.assume_consent for pk, policy in policies.items()}
+        if double_opt_in is None:
+            double_opt_in = {pk: policy.double_opt_in for pk, policy in policies.items()}
     for c in rows:
         assumed = (
             assume_consent
@@ -162,6 +169,10 @@ def contact_views(
             postal_code=c["postal_code"],
             language=c["language_code"],
             marketing_consent=consent,
+            needs_opt_in=(
+                double_opt_in.get(c["installation_id"], False)
+                and c["marketing_consent"] is not True
+            ),
             # SMS needs its own explicit opt-in: unknown is no.
             sms_consent=c["sms_consent"] is True,
             order_count=c["order_count"],

@@ -284,6 +284,7 @@ class _Simulation:
             recent_marketing_sends=sent,
             cap=self.cap,
             installation_timezone=self.policy.timezone,
+            installation_quiet_hours=self.policy.quiet_hours,
         )
 
     def follow(self, run: _Run, label: str, moment: datetime) -> bool:

@@ -10,6 +10,7 @@ fresh data, its links tracked, its footer the store's.
 from collections.abc import Mapping
 from typing import Any
 
+from .confirm import confirm_url
 from .links import tracked_url
 from .models import Message, MessageChannel
 from .rendering import (
@@ -40,13 +41,21 @@ def _links(message: Message) -> Links:
     def track(url: str) -> str:
         return tracked_url(message, url)
 
+    def track_product(url: str, product_id: str) -> str:
+        return tracked_url(message, url, product_id=product_id)
+
+    # A confirmation email is transactional (it goes out before any consent): its link is
+    # there for every message, the content decides whether to show it.
+    confirm = confirm_url(message)
     if not message.marketing:
         # Transactional mail has no unsubscribe: there is nothing to opt out of.
-        return Links(track=track)
+        return Links(track=track, track_product=track_product, confirm_url=confirm)
     return Links(
         track=track,
+        track_product=track_product,
         unsubscribe_url=unsubscribe_url(message),
         preferences_url=preferences_url(message),
+        confirm_url=confirm,
     )
 
 
@@ -86,5 +95,5 @@ def message_preview(
     if channel == MessageChannel.SMS:
         return sms_render(content, render_context)
     store = store_of(profile) if profile is not None else Store()
-    links = Links(unsubscribe_url="#", preferences_url="#")
+    links = Links(unsubscribe_url="#", preferences_url="#", confirm_url="#")
     return email_render(content, render_context, store=store, links=links)

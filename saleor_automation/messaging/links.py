@@ -1,13 +1,16 @@
 """Tracked links: `{APP_BASE_URL}/r/<token>` redirects to a target the app signed.
 
-    tracked_url(message, url, *, expires_in=None) -> str
+    tracked_url(message, url, *, expires_in=None, product_id="") -> str
     tracked_link_read(token, *, now=None) -> TrackedLink
-    click_record(message, url, *, at) -> MessageEvent | None
+    click_record(message, url, *, at, product_id="") -> MessageEvent | None
 
 The target URL, the message id and the expiry are inside a signed token, so the redirect
 goes only where the app sent it (no open redirect) and a bearer secret in the target (the
 checkout id of a recovery URL) only ever travels inside a URL the app signed. Clicks are
 recorded here, whichever ESP sends the mail: the console backend counts clicks too.
+A link to a product (a recommendation) also signs the product's Saleor id, and its click
+event carries it ({"url", "product_id"}), so an order line of that product can be credited
+to the message.
 """
 
 import time
@@ -45,6 +48,7 @@ class ExpiredLink(Exception):
 class TrackedLink:
     message_id: int
     url: str
+    product_id: str = ""  # the Saleor product the link shows, for a recommendation
 
 
 def _check_target(url: str) -> None:
@@ -60,10 +64,13 @@ def _home(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-def tracked_url(message: Message, url: str, *, expires_in: timedelta | None = None) -> str:
+def tracked_url(
+    message: Message, url: str, *, expires_in: timedelta | None = None, product_id: str = ""
+) -> str:
     """The tracked form of `url` for `message`. `expires_in` defaults to
     TRACKED_LINK_MAX_AGE_DAYS; a checkout recovery link should pass the checkout's own life.
-    Raises ValueError for a target that is not an absolute http(s) URL."""
+    `product_id`: the product the link leads to, recorded with its clicks. Raises ValueError
+    for a target that is not an absolute http(s) URL."""
     try:
         _check_target(url)
     except InvalidLink as exc:
@@ -71,7 +78,9 @@ def tracked_url(message: Message, url: str, *, expires_in: timedelta | None = No
     if expires_in is None:
         expires_in = timedelta(days=settings.TRACKED_LINK_MAX_AGE_DAYS)
     expires = int(time.time() + expires_in.total_seconds())
-    token = signing.dumps([message.pk, url, expires], salt=SALT, compress=True)
+    # Without a product the payload keeps its original three items (links in sent mail).
+    payload = [message.pk, url, expires, product_id] if product_id else [message.pk, url, expires]
+    token = signing.dumps(payload, salt=SALT, compress=True)
     return f"{settings.APP_BASE_URL}/r/{token}"
 
 
@@ -81,22 +90,25 @@ def tracked_link_read(token: str, *, now: datetime | None = None) -> TrackedLink
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature as exc:
         raise InvalidLink("bad signature") from exc
-    if not (isinstance(payload, list) and len(payload) == 3):
+    if not (isinstance(payload, list) and len(payload) in (3, 4)):
         raise InvalidLink("malformed payload")
-    message_id, url, expires = payload
-    if not isinstance(message_id, int) or not isinstance(url, str):
+    message_id, url, expires = payload[:3]
+    product_id = payload[3] if len(payload) == 4 else ""
+    if not (isinstance(message_id, int) and isinstance(url, str) and isinstance(product_id, str)):
         raise InvalidLink("malformed payload")
     _check_target(url)
     current = now.timestamp() if now is not None else time.time()
     if not isinstance(expires, int) or current > expires:
         raise ExpiredLink(_home(url))
-    return TrackedLink(message_id=message_id, url=url)
+    return TrackedLink(message_id=message_id, url=url, product_id=product_id)
 
 
-def click_record(message: Message, url: str, *, at: datetime) -> MessageEvent | None:
+def click_record(
+    message: Message, url: str, *, at: datetime, product_id: str = ""
+) -> MessageEvent | None:
     """Store a `clicked` event for `message` (which advances its status and sends
-    message_event_recorded); None when the same link of the message was clicked within
-    CLICK_BURST (one click, counted once)."""
+    message_event_recorded), with the link's `product_id` when it has one; None when the
+    same link of the message was clicked within CLICK_BURST (one click, counted once)."""
     with transaction.atomic():
         # Lock the message so two concurrent clicks of a burst cannot both pass the check.
         Message.objects.select_for_update().filter(pk=message.pk).first()
@@ -108,9 +120,7 @@ def click_record(message: Message, url: str, *, at: datetime) -> MessageEvent | 
         ).exists()
         if recent:
             return None
-        return message_event_record(
-            message,
-            MessageEventKind.CLICKED,
-            occurred_at=at,
-            data={"url": url, "source": "redirect"},
-        )
+        data = {"url": url, "source": "redirect"}
+        if product_id:
+            data["product_id"] = product_id
+        return message_event_record(message, MessageEventKind.CLICKED, occurred_at=at, data=data)

@@ -91,6 +91,9 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     sending_at = models.DateTimeField(null=True, blank=True)
+    # A queued message whose send was deferred (DeferSend: data it needs was unreadable) is
+    # not picked up by the sweep before this moment.
+    retry_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
 
@@ -106,6 +109,14 @@ class Message(models.Model):
                 fields=["created_at"],
                 name="message_unfinished_idx",
                 condition=Q(status__in=["queued", "sending"]),
+            ),
+            # Flow messages by send time: the stats rollup's scan of recent sends
+            # (count_sent) and reports over a period of sends. Partial: queued, skipped and
+            # failed rows and messages outside flows cost it nothing.
+            models.Index(
+                fields=["sent_at"],
+                name="message_flow_sent_idx",
+                condition=Q(sent_at__isnull=False, enrollment__isnull=False),
             ),
         ]
 

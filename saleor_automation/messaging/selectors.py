@@ -1,7 +1,7 @@
 """Reads over messages and suppressions; every one is scoped to an installation.
 
 message_list(*, installation_id, channel=None, status=None, flow_id=None, node_id=None,
-             since=None, until=None) -> QuerySet[Message]
+             since=None, until=None, address=None) -> QuerySet[Message]
 message_list_for_enrollment(*, installation_id, enrollment_id) -> QuerySet[Message]
 message_event_list(*, installation_id, message_id) -> QuerySet[MessageEvent]
 suppression_list(*, installation_id, channel=None, address=None) -> QuerySet[Suppression]
@@ -25,9 +25,10 @@ def message_list(
     node_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    address: str | None = None,
 ) -> QuerySet[Message]:
     """Messages newest first; the period is on created_at (when the message was queued),
-    `since` inclusive and `until` exclusive."""
+    `since` inclusive and `until` exclusive; `address` matches part of to_address, any case."""
     messages = Message.objects.filter(installation_id=installation_id)
     if channel is not None:
         messages = messages.filter(channel=channel)
@@ -42,6 +43,8 @@ def message_list(
         messages = messages.filter(created_at__gte=since)
     if until is not None:
         messages = messages.filter(created_at__lt=until)
+    if address is not None:
+        messages = messages.filter(to_address__icontains=address)
     return messages.order_by("-created_at", "-id")
 
 

@@ -4,8 +4,9 @@
     email_settings_update(*, installation, **fields) -> EmailSettings
 
 A field the store left blank falls back to the deployment's setting (EMAIL_FROM_NAME,
-DEFAULT_FROM_EMAIL, EMAIL_REPLY_TO, EMAIL_POSTAL_ADDRESS, EMAIL_CHECKOUT_URL); the sender
-name then falls back to the shop's name as Saleor reported it at install.
+DEFAULT_FROM_EMAIL, EMAIL_REPLY_TO, EMAIL_POSTAL_ADDRESS, EMAIL_CHECKOUT_URL,
+EMAIL_PRODUCT_URL); the sender name then falls back to the shop's name as Saleor reported
+it at install.
 """
 
 from dataclasses import dataclass
@@ -15,10 +16,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ..saleor.models import Installation
-from .rendering.context import CHECKOUT_URL_SLOT
+from .rendering.context import CHECKOUT_URL_SLOT, PRODUCT_URL_SLOT
 from .sender_models import EmailSettings
 
-EDITABLE = ("from_name", "from_email", "reply_to", "postal_address", "checkout_url")
+EDITABLE = (
+    "from_name",
+    "from_email",
+    "reply_to",
+    "postal_address",
+    "checkout_url",
+    "product_url",
+)
+# URL settings -> the slot each must contain.
+URL_SLOTS = {"checkout_url": CHECKOUT_URL_SLOT, "product_url": PRODUCT_URL_SLOT}
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class EmailProfile:
     reply_to: str
     postal_address: str
     checkout_url: str  # with "{token}"; "" when the store has none
+    product_url: str  # with "{slug}" (and maybe "{channel}"); "" when the store has none
     store_name: str
 
     @property
@@ -54,6 +65,7 @@ def email_profile(installation_id: int) -> EmailProfile:
         reply_to=pick("reply_to", settings.EMAIL_REPLY_TO),
         postal_address=pick("postal_address", settings.EMAIL_POSTAL_ADDRESS),
         checkout_url=pick("checkout_url", settings.EMAIL_CHECKOUT_URL),
+        product_url=pick("product_url", settings.EMAIL_PRODUCT_URL),
         store_name=shop_name or settings.EMAIL_FROM_NAME,
     )
 
@@ -68,10 +80,9 @@ def email_settings_update(*, installation: Installation, **fields: str) -> Email
     for name, value in fields.items():
         setattr(row, name, (value or "").strip())
     row.full_clean(exclude=["installation"])
-    if row.checkout_url and (
-        CHECKOUT_URL_SLOT not in row.checkout_url
-        or not row.checkout_url.startswith(("https://", "http://"))
-    ):
-        raise ValidationError({"checkout_url": "must be an http(s) URL containing {token}"})
+    for name, slot in URL_SLOTS.items():
+        value = getattr(row, name)
+        if value and (slot not in value or not value.startswith(("https://", "http://"))):
+            raise ValidationError({name: f"must be an http(s) URL containing {slot}"})
     row.save()
     return row

@@ -1,5 +1,5 @@
 """How a store's email goes out: its sender, reply-to, the postal address of the footer and
-the storefront's checkout link. One row per installation, created when the store first
+the storefront's checkout and product links. One row per installation, created when the store first
 changes something; a blank field means the deployment default (settings.EMAIL_*).
 """
 
@@ -23,6 +23,10 @@ class EmailSettings(models.Model):
     # token goes, e.g. "https://shop.example.com/checkout?token={token}". Saleor has no
     # storefront of its own, so without it reminders carry no recovery link.
     checkout_url = models.CharField(max_length=1000, blank=True, default="")
+    # The storefront's product page, with "{slug}" for the product's slug and optionally
+    # "{channel}" for the channel's, e.g. "https://shop.example.com/{channel}/products/{slug}".
+    # Recommended products link to it; without it they show without a link.
+    product_url = models.CharField(max_length=1000, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

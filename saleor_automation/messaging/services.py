@@ -12,6 +12,11 @@ rendered subject and bodies are committed with `sending`, for audit); content th
 render fails the message, it never raises out of the worker. A message found in `sending`
 was possibly sent by a worker that died before recording it: it becomes failed_unknown and
 is never sent again automatically.
+
+A pre_send or pre_render receiver that cannot read what the message needs (Saleor down)
+raises DeferSend: the message stays queued with `retry_at` set, the sweep hands it to a
+worker again once that moment passed, each wait as long as the message has waited so far
+(DEFER_MIN_DELAY to DEFER_MAX_DELAY), and after DEFER_LIMIT it is skipped with the reason.
 """
 
 import logging
@@ -31,7 +36,7 @@ from .email import email_build, email_send
 from .models import Message, MessageStatus
 from .rendering import Links, RenderError, email_render, sample_render_context
 from .sender import email_profile
-from .signals import CancelSend, pre_send
+from .signals import CancelSend, DeferSend, pre_send
 from .suppression import suppression_send_check
 
 logger = logging.getLogger(__name__)
@@ -44,6 +49,13 @@ SENDING_LEASE = timedelta(minutes=10)
 SWEEP_LIMIT = 5000
 
 RENDER_FAILED = "the content could not be rendered"
+# Deferred sends (DeferSend): the first retry after a minute, then doubling, at most hourly;
+# skipped a day after queueing, when the moment the message was written for has passed.
+DEFER_MIN_DELAY = timedelta(minutes=1)
+DEFER_MAX_DELAY = timedelta(hours=1)
+DEFER_LIMIT = timedelta(hours=24)
+DEFERRED = "deferred"
+GAVE_UP = "not sent: deferred for too long"
 MAX_ERROR = 1000
 TEST_SUBJECT_PREFIX = "[Test] "
 
@@ -79,18 +91,20 @@ def _claim(message_id: int, now: datetime) -> Message | None:
             return None
         if message.status != MessageStatus.QUEUED:
             return None
-        # Consent can be withdrawn, a flow paused, an address suppressed, between the
-        # decision and the send.
+        # Consent can be withdrawn, a flow paused, an address suppressed, a checkout bought,
+        # between the decision and the send.
         try:
             suppression_send_check(message)
             pre_send.send(sender=Message, message=message)
+            message_compose(message)
         except CancelSend as cancel:
             message.status = MessageStatus.SKIPPED
-            message.error = cancel.reason
+            message.error = cancel.reason[:MAX_ERROR]
             message.save(update_fields=["status", "error"])
             return None
-        try:
-            message_compose(message)
+        except DeferSend as defer:
+            _defer(message, defer.reason, now)
+            return None
         except RenderError as error:
             # Content is validated when a flow is saved; this is the content of an older
             # version or data no validation foresaw. Reported on the row, never raised.
@@ -105,14 +119,36 @@ def _claim(message_id: int, now: datetime) -> Message | None:
     return message
 
 
+def defer_delay(waited: timedelta) -> timedelta:
+    """How long a deferred message waits before its next try, having waited `waited` since
+    it was queued: as long again, so tries thin out while Saleor stays down."""
+    return min(DEFER_MAX_DELAY, max(DEFER_MIN_DELAY, waited))
+
+
+def _defer(message: Message, reason: str, now: datetime) -> None:
+    """Leave the message queued for a later try, or skip it once it waited DEFER_LIMIT."""
+    waited = now - message.created_at
+    if waited >= DEFER_LIMIT:
+        message.status = MessageStatus.SKIPPED
+        message.error = f"{GAVE_UP}: {reason}"[:MAX_ERROR]
+        message.save(update_fields=["status", "error"])
+        logger.warning("message %s skipped: deferred for too long", message.pk)
+        return
+    message.retry_at = now + defer_delay(waited)
+    message.error = f"{DEFERRED}: {reason}"[:MAX_ERROR]
+    message.save(update_fields=["retry_at", "error"])
+    logger.info("message %s deferred until %s", message.pk, message.retry_at.isoformat())
+
+
 def _fields(error: RenderError) -> str:
     """The content fields at fault, for logs (the messages may quote personal data)."""
     return ", ".join(sorted({issue.field or "content" for issue in error.issues}))
 
 
 def message_send(message_id: int, *, now: datetime | None = None) -> str:
-    """Send one queued message through its channel; returns its status afterwards. Safe to
-    call twice: only a queued message is ever handed to a channel."""
+    """Send one queued message through its channel; returns its status afterwards ("queued"
+    when the send was deferred). Safe to call twice: only a queued message is ever handed
+    to a channel."""
     now = now or timezone.now()
     message = _claim(message_id, now)
     if message is None:
@@ -186,7 +222,8 @@ def messages_sweep(
     sending_lease: timedelta = SENDING_LEASE,
     limit: int = SWEEP_LIMIT,
 ) -> SweepResult:
-    """The database is the source of truth: find messages whose task never came."""
+    """The database is the source of truth: find messages whose task never came, and
+    deferred messages whose `retry_at` has come."""
     interrupted = Message.objects.filter(
         status=MessageStatus.SENDING, sending_at__lt=now - sending_lease
     ).update(status=MessageStatus.FAILED_UNKNOWN, error=INTERRUPTED)
@@ -194,6 +231,7 @@ def messages_sweep(
         logger.warning("%s messages interrupted while sending: left for a human", interrupted)
     requeue = list(
         Message.objects.filter(status=MessageStatus.QUEUED, created_at__lt=now - queued_grace)
+        .exclude(retry_at__gt=now)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -12,7 +12,17 @@ pre_send = Signal()
 
 
 class CancelSend(Exception):
-    """Raised by a pre_send receiver: the message is skipped with `reason`."""
+    """Raised by a pre_send or pre_render receiver: the message is skipped with `reason`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DeferSend(Exception):
+    """Raised by a pre_send or pre_render receiver when what the message needs cannot be
+    read now (Saleor unreachable): the message stays queued and is tried again later, with
+    a growing delay (services.DEFER_*); one that waited too long is skipped with `reason`."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -37,4 +47,13 @@ message_event_recorded = Signal()
 # the one stored at queue time; receivers may update it in place with fresher data (flows:
 # the enrollment's context as it is now, e.g. a voucher created after the message was
 # queued). What is rendered is stored on the message, so the audit shows what was sent.
+# Like pre_send, a receiver may raise CancelSend (the data the message is about is gone) or
+# DeferSend (it cannot be read now).
 pre_render = Signal()
+
+# `consent_confirmed(sender=ConsentConfirmation, installation_id, contact_id, message,
+# confirmed_at, source)` after a recipient confirmed their subscription through the link of
+# a confirmation email (double opt-in), inside the transaction that stored it; once per
+# link, so a repeated confirmation sends nothing. Contacts records the consent and flows
+# wakes the waits for it; messaging knows nothing of either.
+consent_confirmed = Signal()

@@ -32,7 +32,7 @@ def click_redirect(request: HttpRequest, token: str) -> HttpResponse:
         message = Message.objects.filter(pk=link.message_id).first()
         # An erased contact's message is gone: the genuine link still leads on, uncounted.
         if message is not None:
-            event = click_record(message, link.url, at=timezone.now())
+            event = click_record(message, link.url, at=timezone.now(), product_id=link.product_id)
             if event is not None:
                 logger.info("click on message %s recorded", message.pk)
     response = HttpResponseRedirect(link.url)

@@ -1,5 +1,6 @@
-"""A store's own choices for all its flows (time zone, frequency cap, consent default and
-the customer metadata keys); blank or null falls back to the deployment default.
+"""A store's own choices for all its flows (time zone, frequency cap, consent default, the
+customer metadata keys and revenue attribution); blank or null falls back to the deployment
+default.
 
     installation_settings_update(*, installation, changes) -> Installation
 """
@@ -21,12 +22,21 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "frequency_cap_messages": None,
     "frequency_cap_hours": None,
     "assume_marketing_consent": None,
+    "double_opt_in": None,
     "birthday_metadata_key": "",
     "consent_metadata_key": "",
+    "attribution_model": "",
+    "attribution_click_days": None,
+    "attribution_open_days": None,
+    "quiet_hours": "",
 }
+ATTRIBUTION_MODELS = ("click", "click_or_open")
+MAX_ATTRIBUTION_DAYS = 90
 MAX_CAP_MESSAGES = 1000
 MAX_CAP_HOURS = 24 * 366
 _METADATA_KEY = re.compile(r"^[^\s]{1,128}$")
+# What flows.localtime.parse_quiet_hours reads (this layer cannot import flows).
+_QUIET_HOURS = re.compile(r"^((?:[01]\d|2[0-3]):[0-5]\d)-((?:[01]\d|2[0-3]):[0-5]\d)$")
 
 
 def _check_timezone(name: str) -> str | None:
@@ -47,6 +57,15 @@ def _problem(name: str, value: Any) -> str | None:
         return f"Between 0 (no cap) and {MAX_CAP_MESSAGES}."
     if name == "frequency_cap_hours" and not 1 <= value <= MAX_CAP_HOURS:
         return f"Between 1 and {MAX_CAP_HOURS} hours."
+    if name == "attribution_model" and value not in ATTRIBUTION_MODELS:
+        return f"One of {', '.join(ATTRIBUTION_MODELS)}."
+    days = name.startswith("attribution_") and name.endswith("_days")
+    if days and not 1 <= value <= MAX_ATTRIBUTION_DAYS:
+        return f"Between 1 and {MAX_ATTRIBUTION_DAYS} days."
+    if name == "quiet_hours":
+        match = _QUIET_HOURS.match(value)
+        if value != "off" and (not match or match[1] == match[2]):
+            return 'From-to local times "HH:MM-HH:MM" (e.g. 21:00-08:00), or "off" for none.'
     if name.endswith("_metadata_key") and not _METADATA_KEY.match(value):
         return "1 to 128 characters, no spaces."
     return None

@@ -1,6 +1,8 @@
 """The app manifest Saleor fetches at install time (PROTOCOL.md §1).
 
 Every URL is absolute, built from APP_BASE_URL, and exact: Saleor follows no redirects.
+The one exception is the app page's extension URL, which the dashboard requires to be
+relative to appUrl (PROTOCOL.md §5.1).
 """
 
 from typing import Any
@@ -66,6 +68,27 @@ def build_manifest() -> dict[str, Any]:
                 "target": "APP_PAGE",
                 "url": "/flows",
                 "permissions": ["MANAGE_USERS"],
+            },
+            {
+                # The customer's journey on the customer page; the dashboard adds
+                # ?customerId=<User ID> to the URL (GET, so no form post to handle).
+                "identifier": "customer-journey",
+                "label": "Marketing journey",
+                "mount": "CUSTOMER_DETAILS_WIDGETS",
+                "target": "WIDGET",
+                "url": absolute("/dashboard/widgets/customer"),
+                "permissions": ["MANAGE_USERS"],
+                "options": {"widgetTarget": {"method": "GET"}},
+            },
+            {
+                # Start a flow (a feedback request, say) for the order's customer now,
+                # with the order as the flow's context; ?orderId=<Order ID>.
+                "identifier": "order-start-flow",
+                "label": "Send a marketing flow now",
+                "mount": "ORDER_DETAILS_MORE_ACTIONS",
+                "target": "POPUP",
+                "url": absolute("/dashboard/actions/order"),
+                "permissions": ["MANAGE_ORDERS", "MANAGE_USERS"],
             },
         ],
         "webhooks": webhook_definitions(),

@@ -30,13 +30,23 @@ class Installation(models.Model):
     is_active = models.BooleanField(default=True)
 
     # The store's own choices. Blank or null means the deployment default from settings.py
-    # (DEFAULT_TIMEZONE, FREQUENCY_CAP_*, ASSUME_MARKETING_CONSENT, *_METADATA_KEY).
+    # (DEFAULT_TIMEZONE, FREQUENCY_CAP_*, ASSUME_MARKETING_CONSENT, DOUBLE_OPT_IN, *_METADATA_KEY,
+    # ATTRIBUTION_*).
     timezone = models.CharField(max_length=64, blank=True, default="")
     frequency_cap_messages = models.PositiveIntegerField(null=True, blank=True)
     frequency_cap_hours = models.PositiveIntegerField(null=True, blank=True)
     assume_marketing_consent = models.BooleanField(null=True, blank=True)
+    # Store-wide quiet hours ("HH:MM-HH:MM", "" = the deployment default QUIET_HOURS;
+    # "off" = none even if the deployment has some).
+    quiet_hours = models.CharField(max_length=16, blank=True, default="")
+    # Marketing consent counts only once confirmed through a link (DOUBLE_OPT_IN).
+    double_opt_in = models.BooleanField(null=True, blank=True)
     birthday_metadata_key = models.CharField(max_length=128, blank=True, default="")
     consent_metadata_key = models.CharField(max_length=128, blank=True, default="")
+    # Revenue attribution (ATTRIBUTION_MODEL, ATTRIBUTION_CLICK_DAYS, ATTRIBUTION_OPEN_DAYS).
+    attribution_model = models.CharField(max_length=16, blank=True, default="")
+    attribution_click_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    attribution_open_days = models.PositiveSmallIntegerField(null=True, blank=True)
 
     installed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,4 +1,5 @@
-"""The HTTP endpoints Saleor calls: manifest, register (token handshake), webhook receiver.
+"""The HTTP endpoints Saleor calls: manifest, register (token handshake), webhook receiver,
+and the dashboard extension's pages, which the dashboard frames.
 
 Status codes follow what Saleor does with them (PROTOCOL.md §3.4): 2xx = delivered; 3xx and
 4xx = dropped for good, so only for requests that are wrong; 5xx = retried, so for our own
@@ -8,10 +9,13 @@ transient faults.
 import json
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
@@ -126,6 +130,86 @@ def webhook(request: HttpRequest, identifier: str) -> HttpResponse:
     return JsonResponse({"success": True})
 
 
+# The dashboard extension (dashboard-extension/, built by `make dashboard`): one page app
+# whose index.html answers every dashboard route; hashed assets are cached for a year.
+ASSET_CACHE = "public, max-age=31536000, immutable"
+ASSET_TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+}
+
+
+def dashboard_origins() -> list[str]:
+    """Who may frame the dashboard pages: DASHBOARD_ORIGINS plus the origin of every
+    installed Saleor (Saleor Cloud and most self-hosted setups serve the dashboard from
+    the API's origin)."""
+    origins = [origin for origin in map(url_origin, settings.DASHBOARD_ORIGINS) if origin]
+    api_urls = Installation.objects.filter(uninstalled_at__isnull=True).values_list(
+        "saleor_api_url", flat=True
+    )
+    for api_url in api_urls:
+        origin = url_origin(api_url)
+        if origin:
+            origins.append(origin)
+    return sorted(set(origins))
+
+
+def url_origin(url: str) -> str | None:
+    """scheme://host[:port] of an http(s) URL, None for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def frame_ancestors_policy() -> str:
+    try:
+        origins = dashboard_origins()
+    except DatabaseError:
+        # The page itself needs no database; without the list, only the configured origins.
+        logger.exception("dashboard origins: database error")
+        origins = sorted(set(settings.DASHBOARD_ORIGINS))
+    return "frame-ancestors " + (" ".join(origins) if origins else "'none'")
+
+
+@xframe_options_exempt
+@csrf_exempt
+def dashboard(request: HttpRequest, route: str = "") -> HttpResponse:
+    """index.html of the extension for every in-app route.
+
+    GET for the app page, popups and GET widgets; POST for widgets configured with
+    `method: POST`, whose form fields the page does not need (it reads the token from
+    AppBridge and the context from the query string), so POST gets the same page.
+    """
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    index = Path(settings.DASHBOARD_BUILD_DIR) / "index.html"
+    try:
+        html = index.read_bytes()
+    except FileNotFoundError:
+        response = render(request, "saleor_automation/dashboard_missing.html", status=503)
+    else:
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    # index.html names the current asset hashes: never cache it.
+    response["Cache-Control"] = "no-cache"
+    response["Content-Security-Policy"] = frame_ancestors_policy()
+    response["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return response
+
+
 @require_GET
-def dashboard_placeholder(request: HttpRequest) -> HttpResponse:
-    return render(request, "saleor_automation/dashboard_placeholder.html")
+def dashboard_asset(request: HttpRequest, name: str) -> HttpResponse:
+    """A built asset (content-hashed file name), served with a year-long cache."""
+    assets = (Path(settings.DASHBOARD_BUILD_DIR) / "assets").resolve()
+    path = (assets / name).resolve()
+    if path.parent != assets or not path.is_file():
+        raise Http404("No such asset.")
+    content_type = ASSET_TYPES.get(path.suffix, "application/octet-stream")
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Cache-Control"] = ASSET_CACHE
+    return response

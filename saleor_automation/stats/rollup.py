@@ -9,18 +9,46 @@ rebuildable from the rows alone.
   *previous* run saw, so a row is read only after its transaction had one rollup interval
   to commit; a transaction open longer than that could be skipped (stats_rebuild repairs).
 - Sent messages and conversions update existing rows, so they are found by state
-  (sent_at / converted_at set) and marked in StatsCounted as they are counted.
+  (sent_at / converted_at set, from the latest stamp the previous run saw minus
+  STAMPED_LOOKBACK, through partial indexes) and marked in StatsCounted as counted.
+- Attributed order lines carry their own counted state (counted_amount, counted_orders):
+  the rollup adds the difference, so refunds and cancellations move the counters too.
 """
+
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
 
-from ..flows.models import StepRun
-from ..messaging.models import MessageEvent
-from .counters import count_conversions, count_events, count_sent, count_steps
+from ..flows.models import Enrollment, StepRun
+from ..messaging.models import Message, MessageEvent
+from .counters import (
+    count_attribution,
+    count_conversions,
+    count_events,
+    count_sent,
+    count_steps,
+)
 from .models import StatsWatermark
 
 BATCH = 10_000
+# Sends and conversions are found by time: each run reads the rows stamped from the
+# latest time the previous run saw, minus this lookback (the first run reads them all), so
+# a run reads the recent rows only. A row committed with a stamp older than that (a
+# transaction open for two days) is left to stats_rebuild.
+STAMPED_LOOKBACK = timedelta(days=2)
+STAMPED = {
+    "sent": (
+        Message.objects.filter(sent_at__isnull=False, enrollment__isnull=False),
+        "sent_at",
+        count_sent,
+    ),
+    "converted": (
+        Enrollment.objects.filter(converted_at__isnull=False),
+        "converted_at",
+        count_conversions,
+    ),
+}
 SOURCES = {"steprun": (StepRun, count_steps), "messageevent": (MessageEvent, count_events)}
 
 
@@ -56,6 +84,13 @@ def stats_rollup(*, settle: bool = True) -> dict[str, int]:
                 break
     with transaction.atomic():
         watermarks_lock()
-        touched["sent"] = count_sent()
-        touched["converted"] = count_conversions()
+        for source, (rows, column, count) in STAMPED.items():
+            mark, _ = StatsWatermark.objects.select_for_update().get_or_create(source=source)
+            newest = rows.aggregate(newest=Max(column))["newest"]
+            since = mark.high_water - STAMPED_LOOKBACK if mark.high_water else None
+            touched[source] = count(since=since)
+            if newest is not None:
+                mark.high_water = max(newest, mark.high_water or newest)
+                mark.save(update_fields=["high_water", "updated_at"])
+        touched["attributed"] = count_attribution()
     return touched

@@ -1,12 +1,16 @@
 """Flow stats, templates and creating a flow from a template through the API."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from strawberry.relay import to_base64
 
+from saleor_automation.contacts.models import Order
 from saleor_automation.flows.models import Enrollment, Flow, FlowStatus
 from saleor_automation.flows.templates import TEMPLATES
+from saleor_automation.messaging.models import MessageEvent
+from saleor_automation.stats.attribution_services import order_attribute
 from saleor_automation.stats.rollup import stats_rollup
 
 from .data import T0, populate
@@ -17,18 +21,20 @@ COUNTS = "entered sent delivered opened clicked bounced complained unsubscribed"
 STATS = f"""query($id: ID!, $since: Date!, $until: Date!) {{
   flowStats(flowId: $id, since: $since, until: $until) {{
     since until
-    nodes {{ nodeId waiting {COUNTS} }}
-    total {{ waiting {COUNTS} converted revenue {{ currency amount }}
-             holdoutConverted holdoutRevenue {{ currency amount }} }}
-    timeseries {{ day entered sent opened converted revenue {{ currency amount }} }} }} }}"""
+    nodes {{ nodeId waiting {COUNTS} attributedOrders revenue {{ currency amount }} }}
+    total {{ waiting {COUNTS} converted holdoutConverted
+             attributedOrders revenue {{ currency amount }} }}
+    timeseries {{ day entered sent opened converted attributedOrders
+                  revenue {{ currency amount }} }} }} }}"""
 
 DAY1 = T0.date()
 DAY2 = DAY1 + timedelta(days=1)
+USD = [{"currency": "USD", "amount": "12.500"}]
 
 
-def _zero(node_id: str, **counts: int) -> dict:
-    row = dict.fromkeys(["waiting", *COUNTS.split()], 0)
-    return {"nodeId": node_id, **row, **counts}
+def _zero(node_id: str, revenue: list | None = None, **counts: int) -> dict:
+    row = dict.fromkeys(["waiting", *COUNTS.split(), "attributedOrders"], 0)
+    return {"nodeId": node_id, **row, "revenue": revenue or [], **counts}
 
 
 @pytest.fixture
@@ -47,6 +53,24 @@ def store(installation):
     other.holdout = True
     other.conversion = {"order_id": "O2", "total": "3", "currency": "EUR"}
     other.save()
+    # The contact clicked the message, then ordered the next day: 12.50 USD attributed.
+    MessageEvent.objects.create(
+        installation=installation,
+        message=store.message,
+        kind="clicked",
+        occurred_at=T0 + timedelta(hours=3),
+        data={"url": "https://shop.example.com/"},
+    )
+    order = Order.objects.create(
+        installation=installation,
+        saleor_id="O1",
+        contact=store.contact,
+        status="UNFULFILLED",
+        currency="USD",
+        total_gross=Decimal("12.50"),
+        saleor_created_at=T0 + timedelta(days=1),
+    )
+    order_attribute(installation, order)
     stats_rollup(settle=False)
     return store
 
@@ -57,27 +81,53 @@ def test_flow_stats_per_node_totals_and_days(as_staff, store):
     assert (data["since"], data["until"]) == (str(DAY1), str(DAY2))
     assert data["nodes"] == [
         _zero("exit", waiting=2),
-        _zero("s1", entered=1, sent=1, opened=1),
+        _zero("s1", USD, entered=1, sent=1, opened=1, clicked=1, attributedOrders=1),
         _zero("trigger", entered=1),
         _zero("w1", entered=1),
     ]
     total = data["total"]
     assert (total["entered"], total["sent"], total["opened"], total["waiting"]) == (3, 1, 1, 2)
-    assert total["converted"] == 1
-    assert total["revenue"] == [{"currency": "USD", "amount": "12.500"}]
-    assert total["holdoutConverted"] == 1
-    assert total["holdoutRevenue"] == [{"currency": "EUR", "amount": "3.000"}]
+    assert (total["converted"], total["holdoutConverted"]) == (1, 1)
+    # Revenue is the attributed revenue (the goal conversions add none).
+    assert (total["attributedOrders"], total["revenue"]) == (1, USD)
     assert data["timeseries"] == [
-        {"day": str(DAY1), "entered": 3, "sent": 1, "opened": 1, "converted": 0, "revenue": []},
+        {
+            "day": str(DAY1),
+            "entered": 3,
+            "sent": 1,
+            "opened": 1,
+            "converted": 0,
+            "attributedOrders": 0,
+            "revenue": [],
+        },
         {
             "day": str(DAY2),
             "entered": 0,
             "sent": 0,
             "opened": 0,
             "converted": 1,
-            "revenue": [{"currency": "USD", "amount": "12.500"}],
+            "attributedOrders": 1,
+            "revenue": USD,
         },
     ]
+
+
+ACTIVITY = """query($id: ID!, $since: Date!, $until: Date!) {
+  flowStats(flowId: $id, since: $since, until: $until) { firstActivity lastActivity } }"""
+
+
+def test_first_and_last_activity_are_all_time_not_the_period(as_staff, store):
+    day3 = DAY2 + timedelta(days=1)
+    variables = {"id": to_base64("Flow", store.flow.pk), "since": str(day3), "until": str(day3)}
+    data = as_staff(ACTIVITY, variables).data["flowStats"]
+    assert (data["firstActivity"], data["lastActivity"]) == (str(DAY1), str(DAY2))
+
+
+def test_a_flow_without_activity_has_none(as_staff, installation):
+    flow = Flow.objects.create(installation=installation, name="quiet")
+    variables = {"id": to_base64("Flow", flow.pk), "since": str(DAY1), "until": str(DAY1)}
+    data = as_staff(ACTIVITY, variables).data["flowStats"]
+    assert (data["firstActivity"], data["lastActivity"]) == (None, None)
 
 
 def test_flow_stats_period_is_bounded(as_staff, store):

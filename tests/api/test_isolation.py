@@ -29,6 +29,7 @@ QUERIES = {
     ),
     # The same for every store: no installation's data.
     "flowTemplates": ("{ flowTemplates { key } }", [{"key": key} for key in TEMPLATES]),
+    "nodePreview": ('{ nodePreview(flowId: $flow, nodeId: "s1") { subject } }', None),
     "contactJourney": ('{ contactJourney(email: "ann@example.com") { contact { email } } }', None),
     "messages": ("{ messages { totalCount } }", {"totalCount": 1}),
     "suppressions": ("{ suppressions { totalCount } }", {"totalCount": 1}),
@@ -46,7 +47,14 @@ MUTATIONS = {
     "flowPause": f"flowPause(flowId: $flow) {{ {NOT_FOUND} }}",
     "flowResume": f"flowResume(flowId: $flow) {{ {NOT_FOUND} }}",
     "flowArchive": f"flowArchive(flowId: $flow) {{ {NOT_FOUND} }}",
+    "flowEnrollContact": (
+        f'flowEnrollContact(flowId: $flow, email: "bea@example.com") {{ {NOT_FOUND} }}'
+    ),
     "apiKeyRevoke": f"apiKeyRevoke(id: $key) {{ {NOT_FOUND} }}",
+    "messageTestSend": (
+        'messageTestSend(input: {flowId: $flow, nodeId: "s1", to: "b@example.com"}) '
+        f"{{ {NOT_FOUND} }}"
+    ),
     "suppress": None,  # addresses are per store: checked below
     "unsuppress": None,
     "installationSettingsUpdate": None,
@@ -140,6 +148,13 @@ def test_b_changes_nothing_of_a(stores, b_callers):
         'mutation { installationSettingsUpdate(input: {timezone: "Asia/Tokyo"}) { __typename } }'
     )
     assert Installation.objects.get(pk=a.installation.pk).timezone == ""
+    # B's own flow cannot take A's contact: the email is looked up in B only.
+    b_flow = to_base64("Flow", stores[1].flow.pk)
+    payload = dashboard(
+        f'mutation {{ flowEnrollContact(flowId: "{b_flow}", email: "ann@example.com") '
+        f"{{ {NOT_FOUND} }} }}"
+    ).data["flowEnrollContact"]
+    assert payload["messages"][0]["message"] == "Contact not found."
     dashboard('mutation { apiKeyCreate(name: "b2") { __typename } }')
     assert a.installation.pk not in set(
         type(a.api_key).objects.filter(name="b2").values_list("installation_id", flat=True)

@@ -67,6 +67,43 @@ def test_invalid_settings_change_nothing(as_staff, installation):
     assert Installation.objects.get(pk=installation.pk).timezone == ""
 
 
+QUIET = """mutation($input: InstallationSettingsInput!) {
+  installationSettingsUpdate(input: $input) {
+    __typename
+    ... on InstallationSettings { quietHours effective { quietHours } }
+    ... on OperationInfo { messages { field message } } } }"""
+
+
+def test_store_quiet_hours_are_set_turned_off_and_reset(as_staff, installation, settings):
+    settings.QUIET_HOURS = "21:00-08:00"
+    answer = as_staff(QUIET, {"input": {"quietHours": "22:30-07:00"}}).data
+    assert answer["installationSettingsUpdate"] == {
+        "__typename": "InstallationSettings",
+        "quietHours": "22:30-07:00",
+        "effective": {"quietHours": "22:30-07:00"},
+    }
+    answer = as_staff(QUIET, {"input": {"quietHours": "off"}}).data
+    assert answer["installationSettingsUpdate"]["effective"] == {"quietHours": ""}
+    answer = as_staff(QUIET, {"input": {"quietHours": None}}).data
+    assert answer["installationSettingsUpdate"]["effective"] == {"quietHours": "21:00-08:00"}
+
+
+@pytest.mark.parametrize("value", ["21:00", "9:00-10:00", "08:00-08:00", "25:00-01:00"])
+def test_malformed_quiet_hours_change_nothing(as_staff, installation, value):
+    answer = as_staff(QUIET, {"input": {"quietHours": value}}).data
+    assert [m["field"] for m in answer["installationSettingsUpdate"]["messages"]] == ["quietHours"]
+    assert Installation.objects.get(pk=installation.pk).quiet_hours == ""
+
+
+def test_a_malformed_deployment_default_is_a_system_check_error(settings):
+    from saleor_automation.checks import check_quiet_hours
+
+    settings.QUIET_HOURS = "21:00-08:00"
+    assert check_quiet_hours(None) == []
+    settings.QUIET_HOURS = "nightly"
+    assert [e.id for e in check_quiet_hours(None)] == ["saleor_automation.E004"]
+
+
 SUPPRESS = """mutation($address: String!) { suppress(channel: EMAIL, address: $address) {
   __typename ... on SuppressionState { address reasons changed }
   ... on OperationInfo { messages { field } } } }"""

@@ -1,21 +1,31 @@
 """Recommendations from co-purchases, with category and channel bestseller fallbacks."""
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
-from saleor_automation.contacts.models import Order, OrderLine
-from saleor_automation.contacts.recommendations import recommendations_for
+from saleor_automation.contacts.models import Checkout, Contact, Order, OrderLine
+from saleor_automation.contacts.recommendations import (
+    contact_channel,
+    contact_product_ids,
+    order_product_ids,
+    recommendations_for,
+)
 from saleor_automation.saleor.models import Installation
 
 CATEGORY = {"A": "cat1", "B": "cat1", "H": "cat1", "C": "cat2", "D": "cat2", "I": "cat3"}
 _numbers = itertools.count(1)
 
 
-def order(installation, products, *, channel="eu", status="UNFULFILLED"):
+def order(installation, products, *, channel="eu", status="UNFULFILLED", **fields):
     number = next(_numbers)
     placed = Order.objects.create(
-        installation=installation, saleor_id=f"O{number}", channel_slug=channel, status=status
+        installation=installation,
+        saleor_id=f"O{number}",
+        channel_slug=channel,
+        status=status,
+        **fields,
     )
     for product in products:
         OrderLine.objects.create(
@@ -26,6 +36,7 @@ def order(installation, products, *, channel="eu", status="UNFULFILLED"):
             category_id=CATEGORY.get(product, "other"),
             quantity=1,
         )
+    return placed
 
 
 @pytest.fixture
@@ -131,3 +142,34 @@ def test_installation_isolation(shop):
     assert "Z" not in {item["product_id"] for item in mine}
     theirs = recommendations_for(other, product_ids=["A"], channel="eu", limit=10)
     assert ranked(theirs) == [("Z", 5, "co_purchase")]
+
+
+def test_what_a_contact_bought_and_where(shop):
+    ana = Contact.objects.create(installation=shop, email="ana@example.com")
+    bo = Contact.objects.create(installation=shop, email="bo@example.com")
+    assert contact_product_ids(shop, contact_id=ana.pk) == set()
+    assert contact_channel(shop, contact_id=ana.pk) == ""
+    Checkout.objects.create(installation=shop, saleor_id="C1", contact=ana, channel_slug="outlet")
+    assert contact_channel(shop, contact_id=ana.pk) == "outlet"  # never ordered: the cart's
+
+    march = datetime(2026, 3, 1, tzinfo=UTC)
+    first = order(shop, "BAB", channel="us", contact=ana, saleor_created_at=march)
+    latest = order(shop, "C", channel="eu", contact=ana, saleor_created_at=march.replace(month=5))
+    order(shop, "D", contact=bo)
+
+    assert contact_product_ids(shop, contact_id=ana.pk) == {"A", "B", "C"}
+    assert contact_channel(shop, contact_id=ana.pk) == "eu"
+    assert order_product_ids(shop, order_id=first.saleor_id) == ["B", "A"]  # line order, once
+    assert order_product_ids(shop, order_id=latest.saleor_id) == ["C"]
+    assert order_product_ids(shop, order_id="nope") == []
+
+
+def test_what_a_contact_bought_stays_in_its_installation(shop):
+    other = Installation.objects.create(
+        saleor_api_url="https://other.example.com/graphql/", app_id="app", token="u" * 30
+    )
+    ana = Contact.objects.create(installation=shop, email="ana@example.com")
+    placed = order(shop, "A", contact=ana)
+    assert contact_product_ids(other, contact_id=ana.pk) == set()
+    assert contact_channel(other, contact_id=ana.pk) == ""
+    assert order_product_ids(other, order_id=placed.saleor_id) == []

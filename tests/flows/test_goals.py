@@ -95,6 +95,31 @@ def test_a_holdout_records_its_conversion(installation):
     assert target.conversion["order_id"] == gid("Order", "o50")
 
 
+def test_a_finished_enrollment_converts_within_the_window_like_a_holdout(installation):
+    # Treated and held-out contacts convert by the same rule, or the holdout lift would
+    # miss every treated purchase made after the flow's last step.
+    trigger_flow(installation, "checkout_abandoned", idle_minutes=30)
+    done = abandon(installation, at=T0)
+    late = abandon(installation, at=T0, number=2, email="late@example.com")
+    Enrollment.objects.filter(pk__in=[done.pk, late.pk]).update(
+        status=EnrollmentStatus.FINISHED, finish_reason="exit", finished_at=T0 + HOUR
+    )
+    place_order(installation, T0 + timedelta(days=3), checkout_number=9)
+    place_order(
+        installation,
+        T0 + timedelta(days=31),
+        email="late@example.com",
+        checkout_number=8,
+        number=2,
+    )
+    done.refresh_from_db()
+    late.refresh_from_db()
+    assert (done.status, done.finish_reason) == (EnrollmentStatus.FINISHED, "exit")
+    assert done.converted_at == T0 + timedelta(days=3)
+    assert done.conversion == CONVERSION
+    assert late.converted_at is None  # 31 days after entry: outside the window
+
+
 def test_an_order_wakes_a_wait_until_order_placed(installation):
     wait = ("w1", "wait", {"mode": "until_event", "event": "order_placed", "timeout_days": 3})
     trigger = ("trigger", "trigger", {"event": "customer_created"})

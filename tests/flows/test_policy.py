@@ -101,3 +101,56 @@ def test_quiet_hours_follow_the_store_time_zone(settings):
     # 08:00 in Tokyo the next morning is 23:00 UTC today.
     assert enrollment.wake_at == NOW.replace(hour=23)
     assert enrollment.awaiting["reason"] == "quiet_hours"
+
+
+def test_store_quiet_hours_hold_flows_without_their_own(settings):
+    settings.QUIET_HOURS = ""
+    installation = make_installation()
+    installation.timezone = "Asia/Tokyo"  # NOW, 12:00 UTC, is 21:00 in Tokyo
+    installation.quiet_hours = "20:00-07:30"
+    installation.save()
+    person = make_contact(installation)
+    plain = make_flow(installation, chain(email("s1"), exit_()))
+    # A flow with quiet hours of its own uses those: 22:00 has not begun in Tokyo.
+    own = make_flow(
+        installation,
+        chain(email("s1"), exit_()),
+        {"quiet_hours": {"start": "22:00", "end": "06:00"}},
+    )
+    for flow in (plain, own):
+        flow.refresh_from_db()
+        Enrollment.objects.create(
+            installation=installation,
+            flow=flow,
+            version=flow.active_version,
+            contact=person,
+            entry_key="k",
+            current_node="trigger",
+            node_entered_at=NOW,
+            wake_at=NOW,
+        )
+
+    engine.enrollments_advance_due(now=NOW, limit=10)
+
+    held = Enrollment.objects.get(flow=plain)
+    assert held.awaiting["reason"] == "quiet_hours"
+    assert held.wake_at == NOW.replace(hour=22, minute=30)  # 07:30 in Tokyo
+    assert list(Message.objects.values_list("enrollment__flow_id", flat=True)) == [own.pk]
+
+
+@pytest.mark.parametrize(
+    ("own", "default", "expected"),
+    [
+        ("", "", None),
+        ("", "21:00-08:00", ("21:00", "08:00")),
+        ("22:30-07:00", "21:00-08:00", ("22:30", "07:00")),
+        ("off", "21:00-08:00", None),  # the store turned the deployment's off
+    ],
+)
+def test_store_quiet_hours_fall_back_to_the_deployment(settings, own, default, expected):
+    settings.QUIET_HOURS = default
+    installation = make_installation()
+    installation.quiet_hours = own
+    quiet = installation_policy(installation).quiet_hours
+    got = (f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}") if quiet else None
+    assert got == expected

@@ -33,6 +33,7 @@ from saleor_automation.messaging.services import (
 )
 from saleor_automation.messaging.signals import pre_render
 from saleor_automation.messaging.suppression import SUPPRESSED, suppression_add
+from saleor_automation.saleor.checkout_recovery import RecoveryCheckout
 from tests.flows.db_fixtures import NOW, chain, contact, eager, exit_, installation, make_flow
 
 from .rendering.content_samples import CART, checkout, render_context
@@ -308,7 +309,35 @@ def test_a_flow_send_node_queues_a_message_whose_send_renders_the_template(
     enrollment = enrollment_start(
         flow=flow, contact=person, entry_key="k1", context=checkout_context(cart), now=NOW
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    # The send re-reads the checkout from Saleor (flows/sending.py): unchanged there.
+    live = RecoveryCheckout.model_validate(
+        {
+            "id": cart.saleor_id,
+            "token": cart.token,
+            "channel": {"slug": "default-channel", "currencyCode": "EUR"},
+            "totalPrice": {"gross": {"amount": "2469.00", "currency": "EUR"}},
+            "lines": [
+                {
+                    "quantity": line["quantity"],
+                    "undiscountedUnitPrice": {"amount": line["unit_price"], "currency": "EUR"},
+                    "totalPrice": {"gross": {"amount": line["total_price"], "currency": "EUR"}},
+                    "variant": {
+                        "id": line["variant_id"],
+                        "name": line["variant_name"],
+                        "quantityAvailable": 5,
+                        "product": {
+                            "id": line["product_id"],
+                            "name": line["product_name"],
+                            "thumbnail": {"url": line["thumbnail_url"]},
+                        },
+                    },
+                }
+                for line in cart.lines
+            ],
+        }
+    )
+    reread = mock.patch("saleor_automation.flows.sending.checkout_for_recovery", return_value=live)
+    with reread, django_capture_on_commit_callbacks(execute=True):
         assert engine.enrollment_advance(enrollment.pk, NOW)
     message = Message.objects.get()
     assert message.status == MessageStatus.SENT

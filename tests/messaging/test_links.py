@@ -122,3 +122,27 @@ def test_a_click_of_an_erased_message_still_redirects(client, message):
     response = client.get(path)
     assert response.status_code == 302
     assert not MessageEvent.objects.exists()
+
+
+def test_a_product_link_records_the_product_with_the_click(client, message):
+    url = tracked_url(message, "https://shop.example.com/p/stove", product_id="UHJvZHVjdDo3")
+    assert links.tracked_link_read(path_of(url)[3:]).product_id == "UHJvZHVjdDo3"
+
+    assert client.get(path_of(url)).status_code == 302
+
+    event = MessageEvent.objects.get()
+    assert event.data == {
+        "url": "https://shop.example.com/p/stove",
+        "source": "redirect",
+        "product_id": "UHJvZHVjdDo3",
+    }
+
+
+def test_a_link_signed_before_product_ids_existed_still_works(client, message):
+    # The token of links in mail sent earlier: [message id, url, expiry], no product.
+    expires = int(message.created_at.timestamp()) + 3600 * 24 * 365 * 10
+    token = signing.dumps([message.pk, TARGET, expires], salt=links.SALT, compress=True)
+    assert links.tracked_link_read(token).product_id == ""
+
+    assert client.get(f"/r/{token}").status_code == 302
+    assert MessageEvent.objects.get().data == {"url": TARGET, "source": "redirect"}

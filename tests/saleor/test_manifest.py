@@ -31,10 +31,12 @@ def test_manifest_declares_what_the_app_needs(manifest):
         assert hook["asyncEvents"] and all(e == e.upper() for e in hook["asyncEvents"])
 
 
+@pytest.mark.django_db  # the dashboard pages list installed Saleors in frame-ancestors
 def test_every_manifest_url_answers_without_redirect(client, manifest):
     """Saleor follows no redirects: each URL must be served exactly as written."""
     urls = [manifest["tokenTargetUrl"], manifest["brand"]["logo"]["default"], manifest["appUrl"]]
     urls += [hook["targetUrl"] for hook in manifest["webhooks"]]
+    urls += [extension["url"] for extension in manifest["extensions"]]
     for url in urls:
         path = url.removeprefix("https://automation.example.com")
         response = client.get(path) if "webhooks" not in path else client.post(path)

@@ -6,7 +6,8 @@ webhook bodies from the installed subscription documents and signs them like Sal
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,7 @@ class SaleorEmulator:
         self.api = GraphQLApi(self.schema, self.store, self.lock)
         self.deliveries: list[Delivery] = []
         self._started = False
+        self._outage: int | None = None  # the HTTP status /graphql/ answers during an outage
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -77,7 +79,20 @@ class SaleorEmulator:
         self.stop()
 
     def _handle_graphql(self, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+        if self._outage is not None:
+            # What a proxy in front of a Saleor that is down answers; nothing is executed
+            # or recorded.
+            return self._outage, {"detail": "Service Unavailable"}
         return self.api.handle(headers, body)
+
+    @contextmanager
+    def outage(self, status: int = 503) -> Iterator[None]:
+        """Saleor is down meanwhile: every GraphQL request gets HTTP `status`."""
+        self._outage = status
+        try:
+            yield
+        finally:
+            self._outage = None
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -99,6 +114,16 @@ class SaleorEmulator:
 
     def product(self, name: str, **kwargs: Any) -> dict:
         return self.add(make_product(name, **kwargs))
+
+    def set_stock(self, target: dict, quantity: int | None) -> None:
+        """Stock of a variant, or of every variant of a product, as `quantityAvailable`
+        shows it (None: not tracked). 0 makes it out of stock: checkout lines show 0 and
+        `products(where: {stockAvailability: IN_STOCK})` leaves the product out."""
+        with self.lock:
+            variants = target["variants"] if target["__typename"] == "Product" else [target]
+            for variant in variants:
+                variant["quantityAvailable"] = quantity
+                variant["trackInventory"] = quantity is not None
 
     def checkout(self, email: str | None = None, **kwargs: Any) -> dict:
         return self.add(make_checkout(email, **kwargs))

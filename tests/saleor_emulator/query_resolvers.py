@@ -99,6 +99,15 @@ USER_SORT = {
     "CREATED_AT": lambda u: u["dateJoined"],
     "LAST_MODIFIED_AT": lambda u: u["updatedAt"],
 }
+
+
+def _stock_availability(product: dict) -> str:
+    # An untracked variant (quantityAvailable null) sells without a stock limit.
+    quantities = [v["quantityAvailable"] for v in product["variants"]]
+    in_stock = any(q is None or q > 0 for q in quantities)
+    return "IN_STOCK" if in_stock else "OUT_OF_STOCK"
+
+
 PRODUCT_SPEC: Spec = {
     "ids": ("in_list", lambda p: p["id"]),
     "name": ("one_of", lambda p: p["name"]),
@@ -108,13 +117,17 @@ PRODUCT_SPEC: Spec = {
     "productType": ("one_of", lambda p: p["productType"]["id"]),
     "isAvailable": ("equals", lambda p: p["isAvailable"]),
     "isPublished": ("equals", lambda p: True),
-    "hasCategory": ("equals", lambda p: p["category"] is not None),
-    "stockAvailability": (
+    # Set on the copies products(channel:) returns; without a channel no listing matches.
+    "isVisibleInListing": (
         "equals",
-        lambda p: (
-            "IN_STOCK" if any(v["quantityAvailable"] > 0 for v in p["variants"]) else "OUT_OF_STOCK"
+        lambda p: any(
+            listing["visibleInListings"]
+            for listing in p["channelListings"]
+            if listing["channel"]["slug"] == p["channel"]
         ),
     ),
+    "hasCategory": ("equals", lambda p: p["category"] is not None),
+    "stockAvailability": ("equals", lambda p: _stock_availability(p)),
 }
 PRODUCT_SORT = {
     "NAME": lambda p: p["name"],

@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from saleor_automation.contacts.models import Order, OrderLine
 from saleor_automation.flows.models import Enrollment, EnrollmentStatus, StepRun
 from saleor_automation.messaging.models import Message, MessageEvent, MessageStatus
+from saleor_automation.stats.attribution_services import order_attribute
 from saleor_automation.stats.models import StatsCounter
 from saleor_automation.stats.rebuild import stats_rebuild
-from saleor_automation.stats.rollup import stats_rollup
+from saleor_automation.stats.rollup import STAMPED_LOOKBACK, stats_rollup
 from saleor_automation.stats.selectors import flow_stats, flow_timeseries
 from tests.flows.db_fixtures import NOW, WAIT_SEND, make_contact, make_flow, make_installation
 
@@ -77,6 +79,24 @@ def convert(enrollment, total, currency, at=NOW):
     enrollment.converted_at = at
     enrollment.conversion = {"order_id": "O", "total": total, "currency": currency}
     enrollment.save(update_fields=["converted_at", "conversion"])
+
+
+def buy(installation, contact, total, currency, at):
+    """A counted one-line order of `contact`, attributed as its ORDER_CREATED would be."""
+    order = Order.objects.create(
+        installation=installation,
+        saleor_id=uuid.uuid4().hex,
+        contact=contact,
+        status="UNFULFILLED",
+        currency=currency,
+        total_gross=Decimal(total),
+        saleor_created_at=at,
+    )
+    OrderLine.objects.create(
+        installation=installation, order=order, saleor_line_id="L1", total_price=Decimal(total)
+    )
+    order_attribute(installation, order)
+    return order
 
 
 def counters(installation):
@@ -156,7 +176,7 @@ def test_unique_events_per_message(shop):
     ]
 
 
-def test_per_day_and_revenue_per_currency(shop):
+def test_goal_conversions_per_day_add_no_revenue(shop):
     installation, flow = shop
     contacts = [make_contact(installation, n) for n in range(4)]
     a, b, c, d = (enroll(flow, contact) for contact in contacts)
@@ -172,16 +192,15 @@ def test_per_day_and_revenue_per_currency(shop):
 
     total = stats(installation, flow)["total"]
     assert total["converted"] == 3
-    assert total["revenue"] == {"USD": Decimal("14.75"), "EUR": Decimal("7")}
     assert total["holdout_converted"] == 1
-    assert total["holdout_revenue"] == {"USD": Decimal("3")}
+    # Revenue is attributed revenue only (stats.attribution): a goal's order adds none.
+    assert (total["revenue"], total["attributed_orders"]) == ({}, 0)
     series = flow_timeseries(installation, flow.pk, TODAY - DAY, TODAY + DAY)
     assert [s["day"] for s in series] == [TODAY - DAY, TODAY, TODAY + DAY]
     assert [s["entered"] for s in series] == [0, 1, 1]
     assert [s["converted"] for s in series] == [0, 1, 2]
-    assert series[2]["revenue"] == {"USD": Decimal("4.25"), "EUR": Decimal("7")}
     only_today = stats(installation, flow, since=TODAY, until=TODAY)["total"]
-    assert only_today["revenue"] == {"USD": Decimal("10.50")}
+    assert (only_today["converted"], only_today["holdout_converted"]) == (1, 1)
 
 
 def test_installations_are_isolated(shop):
@@ -237,6 +256,7 @@ def test_incremental_counters_equal_rebuild(shop, monkeypatch):
     event(messages[3], "bounced")
     convert(enrollments[0], "20.00", "USD", NOW + 3 * DAY)
     convert(enrollments[1], "15.00", "EUR", NOW + 3 * DAY)
+    first = buy(installation, contacts[0], "20.00", "USD", NOW + DAY)  # after the click
     stats_rollup()
     for enrollment in enrollments[:2]:
         step(enrollment, "s1", NOW + 4 * DAY)
@@ -245,6 +265,10 @@ def test_incremental_counters_equal_rebuild(shop, monkeypatch):
     event(messages[1], "clicked")
     event(messages[1], "clicked")
     event(messages[2], "unsubscribed")
+    first.total_refunded = Decimal("5.00")  # a refund after its revenue was counted
+    first.save()
+    order_attribute(installation, first)
+    buy(installation, contacts[1], "15.00", "EUR", NOW + DAY)
     stats_rollup()
     stats_rollup()  # settles what the previous run saw
     incremental = counters(installation)
@@ -259,7 +283,12 @@ def test_incremental_counters_equal_rebuild(shop, monkeypatch):
     assert total["entered"] == 6 + 4 + 2
     assert (total["sent"], total["delivered"], total["opened"]) == (4, 3, 3)
     assert (total["clicked"], total["bounced"], total["unsubscribed"]) == (2, 1, 1)
-    assert total["revenue"] == {"USD": Decimal("20.00"), "EUR": Decimal("15.00")}
+    assert total["converted"] == 2
+    assert total["revenue"] == {"USD": Decimal("15.00"), "EUR": Decimal("15.00")}
+    assert total["attributed_orders"] == 2
+    assert stats(installation, flow, since=TODAY, until=TODAY + 10 * DAY)["nodes"]["s1"][
+        "revenue"
+    ] == {"USD": Decimal("15.00"), "EUR": Decimal("15.00")}
     assert date(2026, 6, 15) == TODAY
 
 
@@ -277,3 +306,30 @@ def test_conversion_without_an_order_adds_no_revenue(shop):
 def test_rebuild_command_refuses_an_unknown_installation():
     with pytest.raises(CommandError, match="no installation"):
         call_command("stats_rebuild", installation=987654321)
+
+
+def _sent_counted(installation) -> int:
+    return int(
+        sum(
+            StatsCounter.objects.filter(installation=installation, metric="sent").values_list(
+                "value", flat=True
+            )
+        )
+    )
+
+
+def test_the_rollup_reads_sends_from_its_high_water_not_every_send_ever(shop):
+    installation, flow = shop
+    contacts = [make_contact(installation, n) for n in range(3)]
+    first, second, third = (enroll(flow, contact) for contact in contacts)
+    send(first, at=NOW + 5 * DAY)
+    stats_rollup()
+    assert _sent_counted(installation) == 1
+    # Within the lookback of the latest send seen: counted. Older (a transaction that sat
+    # uncommitted for days): left to the rebuild, which scans everything.
+    send(second, at=NOW + 4 * DAY)
+    send(third, at=NOW + 5 * DAY - STAMPED_LOOKBACK - DAY)
+    stats_rollup()
+    assert _sent_counted(installation) == 2
+    stats_rebuild(installation)
+    assert _sent_counted(installation) == 3

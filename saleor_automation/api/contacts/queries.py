@@ -1,9 +1,10 @@
-"""A contact's journey, looked up by email."""
+"""A contact's journey, looked up by email or Saleor customer id."""
 
 from collections.abc import Iterable
 
 import strawberry
 import strawberry_django
+from django.core.exceptions import ValidationError
 from strawberry_django.relay import DjangoListConnection
 
 from ...contacts.models import Contact
@@ -31,9 +32,18 @@ class ContactJourney:
 @strawberry.type
 class Query:
     @strawberry.field(extensions=READ())
-    def contact_journey(self, info: Info, email: str) -> ContactJourney | None:
-        """The contact with this email (any case) and what the flows did with them."""
-        contact = contact_get(info.context.installation, email=email)
+    def contact_journey(
+        self, info: Info, email: str | None = None, customer_id: str | None = None
+    ) -> ContactJourney | None:
+        """The contact with this email (any case) or this Saleor customer (the User global
+        ID the dashboard passes to customer widgets), and what the flows did with them.
+        Exactly one of the two."""
+        if (email is None) == (customer_id is None):
+            raise ValidationError("Give exactly one of email and customerId.", code="invalid")
+        if email is not None:
+            contact = contact_get(info.context.installation, email=email)
+        else:
+            contact = contact_get(info.context.installation, saleor_user_id=customer_id)
         if contact is None:
             return None
         return ContactJourney(contact=contact)  # type: ignore[arg-type]

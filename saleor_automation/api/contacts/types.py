@@ -2,16 +2,18 @@
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ...contacts.models import Contact
 from ...flows.models import Enrollment, EnrollmentStatus, StepRun
 from ...flows.selectors import enrollment_steps
+from ...messaging.models import Message
 from ...messaging.selectors import message_list_for_enrollment
 from ..context import Info
 from ..flows.types import FlowType
-from ..messages.types import MessageType
+from ..messages.types import MessageType, events_prefetch
 
 EnrollmentStatusEnum = strawberry.enum(EnrollmentStatus, name="EnrollmentStatus")
 
@@ -36,16 +38,41 @@ class ContactType(relay.Node):
         return contact.is_registered
 
 
+MESSAGES_ATTR = "messages_in_order"
+STEPS_ATTR = "steps_in_order"
+
+
+def _messages_prefetch(info: Info) -> Prefetch:
+    """A page of enrollments' messages with their events: two queries for the page. Rows
+    share their enrollment's installation, and the enrollments are the caller's."""
+    messages = Message.objects.order_by("created_at", "id").prefetch_related(events_prefetch())
+    return Prefetch("messages", queryset=messages, to_attr=MESSAGES_ATTR)
+
+
+def _steps_prefetch(info: Info) -> Prefetch:
+    return Prefetch("steps", queryset=StepRun.objects.order_by("step_seq"), to_attr=STEPS_ATTR)
+
+
+def _cache(info: Info) -> dict[int, list]:
+    return info.context.__dict__.setdefault("_enrollment_messages", {})
+
+
 def _messages(info: Info, enrollment_id: int) -> list:
-    """An enrollment's messages, read once per request and shared by its steps."""
-    cache = info.context.__dict__.setdefault("_enrollment_messages", {})
+    """An enrollment's messages, read once per request and shared by its steps (the
+    enrollment's prefetch put them in the cache already when it ran)."""
+    cache = _cache(info)
     if enrollment_id not in cache:
-        cache[enrollment_id] = list(
-            message_list_for_enrollment(
-                installation_id=info.context.installation.pk, enrollment_id=enrollment_id
-            )
+        messages = message_list_for_enrollment(
+            installation_id=info.context.installation.pk, enrollment_id=enrollment_id
         )
+        cache[enrollment_id] = list(messages.prefetch_related(events_prefetch()))
     return cache[enrollment_id]
+
+
+def _remember_messages(info: Info, enrollment: Enrollment) -> None:
+    prefetched = getattr(enrollment, MESSAGES_ATTR, None)
+    if prefetched is not None:
+        _cache(info).setdefault(enrollment.pk, prefetched)
 
 
 @strawberry_django.type(StepRun, name="StepRun")
@@ -88,16 +115,26 @@ class EnrollmentType(relay.Node):
         enrollment: Enrollment = self  # type: ignore[assignment]
         return enrollment.version.number
 
-    @strawberry_django.field(only=["installation_id"])
+    # Steps and messages are prefetched for the whole page (a step's messages are its
+    # enrollment's, so asking for steps prefetches those too); an enrollment resolved on
+    # its own falls back to a query each.
+    @strawberry_django.field(
+        only=["installation_id"], prefetch_related=[_steps_prefetch, _messages_prefetch]
+    )
     def steps(self, info: Info) -> list[StepRunType]:
         """The nodes it left, oldest first; the current one is `current_node`."""
         enrollment: Enrollment = self  # type: ignore[assignment]
+        _remember_messages(info, enrollment)
+        prefetched = getattr(enrollment, STEPS_ATTR, None)
+        if prefetched is not None:
+            return prefetched
         steps = enrollment_steps(
             installation=info.context.installation, enrollment_id=enrollment.pk
         )
         return list(steps)  # type: ignore[arg-type]
 
-    @strawberry_django.field(only=["installation_id"])
+    @strawberry_django.field(only=["installation_id"], prefetch_related=[_messages_prefetch])
     def messages(self, info: Info) -> list[MessageType]:
         enrollment: Enrollment = self  # type: ignore[assignment]
+        _remember_messages(info, enrollment)
         return _messages(info, enrollment.pk)

@@ -23,6 +23,7 @@ from ..context import Info
 from ..errors import as_validation_errors, not_found
 from ..ids import node_pk
 from ..permissions import WRITE
+from .enroll import FlowEnrollment, enrollment_target, flow_enroll_contact
 from .types import FlowIssueType, FlowType, FlowValidationIssues, FlowVersionType
 
 
@@ -102,6 +103,26 @@ class Mutation:
         flow = _flow(info, flow_id)
         with as_validation_errors():
             return flow_resume(flow=flow)  # type: ignore[return-value]
+
+    @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
+    def flow_enroll_contact(
+        self,
+        info: Info,
+        flow_id: relay.GlobalID,
+        email: str | None = None,
+        customer_id: str | None = None,
+        order_id: str | None = None,
+    ) -> FlowEnrollment:
+        """Put one contact into an active flow now, through the flow's entry rules. The
+        contact: `email`, `customerId` (Saleor User ID) or, with only `orderId` (Saleor
+        Order ID), that order's customer; with an order, its details are the enrollment's
+        context and the order counts as the entry (the flow's trigger will not repeat it)."""
+        flow = _flow(info, flow_id)
+        contact, order = enrollment_target(
+            info.context.installation, email=email, customer_id=customer_id, order_id=order_id
+        )
+        with as_validation_errors():
+            return flow_enroll_contact(flow=flow, contact=contact, order=order)
 
     @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
     def flow_archive(self, info: Info, flow_id: relay.GlobalID) -> FlowType:

@@ -81,12 +81,14 @@ class Query:
         if flow is None:
             return None
         installation = info.context.installation
-        return FlowStatsType.of(
+        result = FlowStatsType.of(
             since=since,
             until=until,
             stats=flow_stats(installation, flow.pk, since=since, until=until),
             series=flow_timeseries(installation, flow.pk, since, until),
         )
+        result.flow_pk = flow.pk
+        return result
 
     @strawberry.field(extensions=READ())
     def flow_templates(self, info: Info) -> list[FlowTemplateType]:

@@ -6,17 +6,25 @@ from typing import Any
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ...flows.definition import validate_graph, validate_settings
 from ...flows.models import Flow, FlowStatus, FlowVersion, VersionState
 from ...flows.nodes.params import DefinitionIssue
-from ...flows.selectors import flow_draft_version, flow_version_list
+from ...flows.selectors import flow_version_list
 from ...flows.simulation import SimulationReport
 from ...flows.templates import FlowTemplate
 from ...stats.counters import COUNT_METRICS
+from ...stats.selectors import FlowActivity, flow_activity
 from ..context import Info
+from .experiments import (
+    FlowHoldoutResultType,
+    FlowSplitResultType,
+    resolve_holdout,
+    resolve_splits,
+)
 
 FlowStatusEnum = strawberry.enum(FlowStatus, name="FlowStatus")
 VersionStateEnum = strawberry.enum(VersionState, name="FlowVersionState")
@@ -59,6 +67,23 @@ class FlowVersionType(relay.Node):
         return [FlowIssueType.of(issue) for issue in found]
 
 
+VERSIONS_ATTR = "versions_newest_first"
+
+
+def _versions(info: Info) -> Prefetch:
+    # Versions share their flow's installation; the flows are already the caller's.
+    return Prefetch(
+        "versions", queryset=FlowVersion.objects.order_by("-number"), to_attr=VERSIONS_ATTR
+    )
+
+
+def _flow_versions(info: Info, flow: Flow) -> list[FlowVersion]:
+    prefetched = getattr(flow, VERSIONS_ATTR, None)
+    if prefetched is not None:
+        return prefetched
+    return list(flow_version_list(installation=info.context.installation, flow_id=flow.pk))
+
+
 @strawberry_django.type(Flow, name="Flow")
 class FlowType(relay.Node):
     name: auto
@@ -67,27 +92,30 @@ class FlowType(relay.Node):
     created_at: auto
     updated_at: auto
 
-    @strawberry_django.field(only=["active_version_id", "installation_id"])
+    # All three read the flow's versions prefetched for the whole page in one query (the
+    # optimizer merges the hints); a flow resolved on its own falls back to one query.
+    @strawberry_django.field(
+        only=["active_version_id", "installation_id"], prefetch_related=[_versions]
+    )
     def active_version(self, info: Info) -> FlowVersionType | None:
         flow: Flow = self  # type: ignore[assignment]
         if flow.active_version_id is None:
             return None
-        versions = flow_version_list(installation=info.context.installation, flow_id=flow.pk)
-        return versions.filter(pk=flow.active_version_id).first()  # type: ignore[return-value]
+        active = [v for v in _flow_versions(info, flow) if v.pk == flow.active_version_id]
+        return active[0] if active else None  # type: ignore[return-value]
 
-    @strawberry_django.field(only=["installation_id"])
+    @strawberry_django.field(only=["installation_id"], prefetch_related=[_versions])
     def draft_version(self, info: Info) -> FlowVersionType | None:
         """The version being edited; null until the first edit after an activation."""
         flow: Flow = self  # type: ignore[assignment]
-        draft = flow_draft_version(installation=info.context.installation, flow_id=flow.pk)
-        return draft  # type: ignore[return-value]
+        drafts = [v for v in _flow_versions(info, flow) if v.state == VersionState.DRAFT]
+        return drafts[0] if drafts else None  # type: ignore[return-value]
 
-    @strawberry_django.field(only=["installation_id"])
+    @strawberry_django.field(only=["installation_id"], prefetch_related=[_versions])
     def versions(self, info: Info) -> list[FlowVersionType]:
         """Every version, newest first."""
         flow: Flow = self  # type: ignore[assignment]
-        versions = flow_version_list(installation=info.context.installation, flow_id=flow.pk)
-        return list(versions)  # type: ignore[arg-type]
+        return _flow_versions(info, flow)  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -197,16 +225,31 @@ class _Counts:
 
 
 @strawberry.type
-class _Conversions:
-    converted: int
-    revenue: list[Money]
-    holdout_converted: int
-    holdout_revenue: list[Money]
+class _Attributed:
+    attributed_orders: int = strawberry.field(
+        description="Orders attributed to these messages (stats.attribution), each once; "
+        "a cancelled order no longer counts."
+    )
+    revenue: list[Money] = strawberry.field(
+        description="Attributed net revenue per currency (refunds deducted), on the days "
+        "the orders were placed."
+    )
+
+
+@strawberry.type
+class _Conversions(_Attributed):
+    converted: int = strawberry.field(
+        description="Enrollments that reached a goal (the conversion rate's numerator)."
+    )
+    holdout_converted: int = strawberry.field(
+        description="Holdout (control group) enrollments that reached a goal."
+    )
 
 
 @strawberry.type(name="FlowNodeStats")
-class FlowNodeStatsType(_Counts):
-    """One node's counts over the period; `waiting` is live (enrollments at the node now)."""
+class FlowNodeStatsType(_Counts, _Attributed):
+    """One node's counts over the period, the orders its messages won and their revenue;
+    `waiting` is live (enrollments at the node now)."""
 
     node_id: str
     waiting: int
@@ -214,8 +257,8 @@ class FlowNodeStatsType(_Counts):
 
 @strawberry.type(name="FlowStatsTotals")
 class FlowStatsTotalsType(_Counts, _Conversions):
-    """The flow's node counts summed, its conversions and revenue per currency; the
-    holdout ones are the control group's."""
+    """The flow's node counts and revenue summed, its goal conversions (the holdout ones
+    are the control group's) and its attributed orders, each order once."""
 
     waiting: int
 
@@ -227,6 +270,20 @@ class FlowStatsDayType(_Counts, _Conversions):
     day: date
 
 
+def _activity(root: Any, info: Info) -> FlowActivity:
+    if root.flow_pk is None:
+        return FlowActivity(first=None, last=None)
+    return flow_activity(info.context.installation, root.flow_pk)
+
+
+def resolve_first_activity(root: Any, info: Info) -> date | None:
+    return _activity(root, info).first
+
+
+def resolve_last_activity(root: Any, info: Info) -> date | None:
+    return _activity(root, info).last
+
+
 @strawberry.type(name="FlowStats")
 class FlowStatsType:
     """A flow's counters from `since` to `until` (UTC days, both included)."""
@@ -236,6 +293,18 @@ class FlowStatsType:
     nodes: list[FlowNodeStatsType]
     total: FlowStatsTotalsType
     timeseries: list[FlowStatsDayType]
+    first_activity: date | None = strawberry.field(
+        resolver=resolve_first_activity,
+        description="The first UTC day anything happened in the flow (all time).",
+    )
+    last_activity: date | None = strawberry.field(
+        resolver=resolve_last_activity,
+        description="The last UTC day anything happened in the flow (all time).",
+    )
+    splits: list[FlowSplitResultType] = strawberry.field(resolver=resolve_splits)
+    holdout: FlowHoldoutResultType | None = strawberry.field(resolver=resolve_holdout)
+    # Set by the flowStats query: what splits and holdout read (api/flows/experiments.py).
+    flow_pk: strawberry.Private[int | None] = None
 
     @classmethod
     def of(
@@ -244,12 +313,17 @@ class FlowStatsType:
         def counts(row: dict[str, Any]) -> dict[str, int]:
             return {metric: row[metric] for metric in COUNT_METRICS}
 
+        def attributed(row: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "attributed_orders": row["attributed_orders"],
+                "revenue": _money(row["revenue"]),
+            }
+
         def conversions(row: dict[str, Any]) -> dict[str, Any]:
             return {
                 "converted": row["converted"],
-                "revenue": _money(row["revenue"]),
                 "holdout_converted": row["holdout_converted"],
-                "holdout_revenue": _money(row["holdout_revenue"]),
+                **attributed(row),
             }
 
         total = stats["total"]
@@ -257,7 +331,9 @@ class FlowStatsType:
             since=since,
             until=until,
             nodes=[
-                FlowNodeStatsType(node_id=node_id, waiting=row["waiting"], **counts(row))
+                FlowNodeStatsType(
+                    node_id=node_id, waiting=row["waiting"], **counts(row), **attributed(row)
+                )
                 for node_id, row in sorted(stats["nodes"].items())
             ],
             total=FlowStatsTotalsType(

@@ -29,9 +29,11 @@ class Query:
         node_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        search: str | None = None,
     ) -> Iterable[Message]:
         """Messages newest first; the period is when they were queued (`since` inclusive,
-        `until` exclusive)."""
+        `until` exclusive); `search` is part of the address (any case). With `flowId` and
+        `nodeId`, the recipients of one node."""
         flow_pk = None
         if flow_id is not None:
             flow_pk = node_pk(flow_id, "Flow")
@@ -45,5 +47,6 @@ class Query:
             node_id=node_id,
             since=since,
             until=until,
+            address=search.strip() if search and search.strip() else None,
         )
         return messages

@@ -192,6 +192,9 @@ def _profile(contact: Contact, customer: payloads.Customer, changed_at: datetime
     contact.birthday_day = birthday.day if birthday else None
     contact.birthday_year = birthday.year if birthday else None
     consent = parse_consent(customer.metadata_value(keys.consent))
+    if consent is None and contact.consent_confirmed_at is not None:
+        # Confirmed through a double opt-in link; the store's metadata just does not say.
+        consent = contact.marketing_consent
     if consent != contact.marketing_consent:
         contact.marketing_consent = consent
         contact.consent_changed_at = changed_at

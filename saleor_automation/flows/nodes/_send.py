@@ -65,16 +65,17 @@ def evaluate_send(channel: str, node: "Node", ctx: NodeContext, now: datetime) -
         return Skip(Reason.NO_CONSENT)
     settings = ctx.settings
     tz = contact_timezone(contact, ctx.installation_timezone)
-    allowed = next_allowed(now, tz, settings.quiet_hours, settings.send_window)
+    # The flow's own quiet hours, else the store's.
+    quiet = settings.quiet_hours or ctx.installation_quiet_hours
+    allowed = next_allowed(now, tz, quiet, settings.send_window)
     if allowed > now:
-        quiet = settings.quiet_hours
         inside_quiet = quiet is not None and quiet.contains(now.astimezone(tz).time())
         return _outside(params, allowed, Reason.QUIET_HOURS if inside_quiet else Reason.SEND_WINDOW)
     if settings.frequency_cap and ctx.cap is not None:
         capped = cap_next_allowed(ctx.recent_marketing_sends, ctx.cap, now)
         if capped > now:
             # The cap only loosens with time, so the first window moment after it fits both.
-            allowed = next_allowed(capped, tz, settings.quiet_hours, settings.send_window)
+            allowed = next_allowed(capped, tz, quiet, settings.send_window)
             return _outside(params, allowed, Reason.FREQUENCY_CAP)
     return Send(channel)
 

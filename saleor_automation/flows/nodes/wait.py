@@ -1,6 +1,8 @@
 """wait: lets time pass, in one of three modes.
 
-- duration: sleep `delay` after entering the node, then "next". With `anchor` ("delivered",
+- duration: sleep `delay` after entering the node, then "next". Its `days` are calendar days
+  in the contact's time zone (same local time, whatever DST does in between); its hours and
+  minutes are elapsed time. With `anchor` ("delivered",
   "opened" or "clicked" of send node `node`) the delay runs from that message event
   instead. If the event has not happened yet, the node first waits for it (AwaitEvent with
   on_event None: the node is evaluated again when it comes, and then sleeps the rest of the
@@ -9,8 +11,9 @@
 - until_time: sleep until the next local `at` (on `weekdays`, if given) in the contact's time
   zone, strictly after entering, then "next". DST rules: see localtime.
 - until_event: leave on "event" as soon as the event has happened (at once if it already
-  has: a message event of send node `node` at any time, or an order placed since entering),
-  else on "timeout" once `timeout` after entering has passed.
+  has: a message event of send node `node` at any time, an order placed since entering, or
+  for consent_confirmed the contact's marketing consent, e.g. given through a double opt-in
+  link), else on "timeout" once `timeout` after entering has passed.
 """
 
 from collections.abc import Iterable
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..context import MessageEvent, NodeContext
 from ..decisions import AwaitEvent, Decision, Goto, Reason, SleepUntil
-from ..localtime import contact_timezone, next_local_time
+from ..localtime import add_local_days, contact_timezone, next_local_time
 from .params import MessageRef, ParamReader
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ class WaitEvent:
     MESSAGE_OPENED = "message_opened"
     MESSAGE_CLICKED = "message_clicked"
     ORDER_PLACED = "order_placed"
-    ALL = (MESSAGE_DELIVERED, MESSAGE_OPENED, MESSAGE_CLICKED, ORDER_PLACED)
+    CONSENT_CONFIRMED = "consent_confirmed"
+    ALL = (MESSAGE_DELIVERED, MESSAGE_OPENED, MESSAGE_CLICKED, ORDER_PLACED, CONSENT_CONFIRMED)
     # The MessageEvent kind behind each message event.
     MESSAGE_KIND = {
         MESSAGE_DELIVERED: MessageEvent.DELIVERED,
@@ -54,6 +58,7 @@ class WaitEvent:
 
 # AwaitEvent kinds, as in decisions.AwaitEvent's docstring.
 ORDER_PLACED_KIND = "order.placed"
+CONSENT_CONFIRMED_KIND = "consent.confirmed"
 
 
 def message_kind(event: str) -> str:
@@ -64,7 +69,8 @@ def message_kind(event: str) -> str:
 @dataclass(frozen=True)
 class WaitParams:
     mode: str
-    delay: timedelta = timedelta(0)  # duration
+    delay: timedelta = timedelta(0)  # duration: its hours and minutes
+    days: int = 0  # duration: calendar days, added on the contact's local clock
     anchor: str | None = None  # duration: a MessageEvent in ANCHORS; None = node entry
     node: str | None = None  # the send node of `anchor` or of a message `event`
     at: time = time(0, 0)  # until_time
@@ -76,13 +82,17 @@ class WaitParams:
 def parse_params(r: ParamReader) -> WaitParams:
     mode = r.string("mode", choices=WaitMode.ALL)
     if mode == WaitMode.DURATION:
-        delay = r.duration()
+        total = r.duration()
+        days = r.raw("days", 0)
+        days = days if isinstance(days, int) and 0 <= days <= total.days else 0
+        delay = total - timedelta(days=days)
         anchor = r.string("from", default=ENTRY, choices=(ENTRY, *ANCHORS))
         if anchor == ENTRY:
-            return WaitParams(mode, delay=delay)
+            return WaitParams(mode, delay=delay, days=days)
         return WaitParams(
             mode,
             delay=delay,
+            days=days,
             anchor=anchor,
             node=r.string("node"),
             timeout=r.duration("timeout_"),
@@ -127,10 +137,10 @@ def evaluate(node: "Node", ctx: NodeContext, now: datetime) -> Decision:
     if params.mode == WaitMode.UNTIL_EVENT:
         return _until_event(params, ctx, now)
     if params.anchor is None:
-        return _sleep(entered + params.delay, now)
+        return _sleep(_after(entered, params, ctx), now)
     anchored_at = ctx.message_event(params.node or "", params.anchor)
     if anchored_at is not None:
-        return _sleep(anchored_at + params.delay, now)
+        return _sleep(_after(anchored_at, params, ctx), now)
     until = entered + params.timeout
     if until <= now:
         return Goto("timeout")
@@ -143,6 +153,13 @@ def evaluate(node: "Node", ctx: NodeContext, now: datetime) -> Decision:
     )
 
 
+def _after(start: datetime, params: WaitParams, ctx: NodeContext) -> datetime:
+    if params.days:
+        tz = contact_timezone(ctx.contact, ctx.installation_timezone)
+        start = add_local_days(start, params.days, tz)
+    return start + params.delay
+
+
 def _sleep(until: datetime, now: datetime) -> Decision:
     return Goto("next") if until <= now else SleepUntil(until, "next", reason=Reason.WAIT)
 
@@ -153,6 +170,9 @@ def _until_event(params: WaitParams, ctx: NodeContext, now: datetime) -> Decisio
     if kind is not None:
         happened = ctx.message_event(params.node or "", kind) is not None
         await_kind, match = message_kind(kind), {"node": params.node}
+    elif params.event == WaitEvent.CONSENT_CONFIRMED:
+        happened = ctx.contact.marketing_consent is True
+        await_kind, match = CONSENT_CONFIRMED_KIND, {}
     else:
         last_order = ctx.contact.last_order_at
         happened = last_order is not None and last_order >= entered

@@ -46,5 +46,6 @@ TEMPLATE = FlowTemplate(
         action("vip", "add_to_group", group="vip"),
         exit_(),
     ),
-    settings={"priority": Priority.DEFAULT},
+    # Segments are evaluated around the clock; the thank-you waits for the morning.
+    settings={"priority": Priority.DEFAULT, "quiet_hours": {"start": "21:00", "end": "08:00"}},
 )

@@ -1,15 +1,19 @@
-"""Birthday: a voucher valid for a week, sent on the day."""
+"""Birthday: a voucher valid for a week, sent on the day at 9:00 in the contact's zone."""
 
 from ..definition import Priority
-from .base import FlowTemplate, action, chain, email, exit_, text, trigger
+from .base import FlowTemplate, action, chain, email, exit_, text, trigger, wait_until
 
 TEMPLATE = FlowTemplate(
     key="birthday",
     name="Birthday",
-    description="On their birthday customers get a 20% voucher valid for 7 days.",
+    description=(
+        "On their birthday, at 9:00 their time, customers get a 20% voucher valid for 7 days."
+    ),
     priority=Priority.DEFAULT,
     graph=chain(
         trigger("date_field", field="birthday", days_before=0),
+        # The trigger fires just after the contact's local midnight: greet at breakfast.
+        wait_until("send_hour", "09:00"),
         action(
             "voucher",
             "create_voucher",

@@ -1,18 +1,68 @@
-"""Welcome series: a welcome, curated picks two days later, a feedback request a week on."""
+"""Welcome series: a welcome, curated picks two days later, a feedback request a week on.
+
+Where the store asks for double opt-in (Installation.double_opt_in, DOUBLE_OPT_IN) and the
+new customer has not consented yet, a transactional confirmation email with the link comes
+first (it needs no consent); the series starts the moment the link is confirmed, and a
+customer who does not confirm within 7 days leaves without hearing more.
+"""
 
 from ..definition import Priority
-from .base import FlowTemplate, chain, email, exit_, text, trigger, wait
+from .base import (
+    FlowTemplate,
+    condition,
+    email,
+    exit_,
+    linked,
+    text,
+    trigger,
+    wait,
+    wait_for,
+)
+
+CONFIRM_DAYS = 7
 
 TEMPLATE = FlowTemplate(
     key="welcome_series",
     name="Welcome series",
     description=(
         "Greets new customers, shows them popular products after 2 days and asks for "
-        "feedback a week later."
+        "feedback a week later. Where the store asks for double opt-in, new customers "
+        "without consent first confirm their subscription by email."
     ),
     priority=Priority.NEWSLETTER,
-    graph=chain(
+    graph=linked(
         trigger("customer_created"),
+        condition(
+            "needs_confirmation", {"field": "contact.needs_opt_in", "op": "eq", "value": True}
+        ),
+        email(
+            "confirm",
+            en={
+                "subject": "Please confirm your subscription to {{ store.name }}",
+                "preheader": "One click and you are in.",
+                "mjml": text(
+                    "Hi {{ first_name|default:'there' }},",
+                    "Thanks for signing up at {{ store.name }}. Please confirm that you want "
+                    "our news and offers by email.",
+                )
+                + "{% confirm_button %}"
+                + text("Did not sign up? Then just ignore this email."),
+            },
+            de={
+                "subject": "Bitte bestätigen Sie Ihr Abonnement bei {{ store.name }}",
+                "preheader": "Ein Klick, und Sie sind dabei.",
+                "mjml": text(
+                    "Hallo {{ first_name|default:'' }},",
+                    "danke für Ihre Anmeldung bei {{ store.name }}. Bitte bestätigen Sie, dass "
+                    "Sie unsere Neuigkeiten und Angebote per E-Mail erhalten möchten.",
+                )
+                + "{% confirm_button label='Abonnement bestätigen' %}"
+                + text("Sie haben sich nicht angemeldet? Dann ignorieren Sie diese E-Mail."),
+            },
+            marketing=False,
+        ),
+        wait_for("wait_confirm", "consent_confirmed", days=CONFIRM_DAYS),
+        exit_("not_confirmed"),
         email(
             "welcome",
             en={
@@ -74,6 +124,19 @@ TEMPLATE = FlowTemplate(
             },
         ),
         exit_(),
+        edges=[
+            ("trigger", "needs_confirmation", "next"),
+            ("needs_confirmation", "confirm", "yes"),
+            ("needs_confirmation", "welcome", "no"),
+            ("confirm", "wait_confirm", "next"),
+            ("wait_confirm", "welcome", "event"),
+            ("wait_confirm", "not_confirmed", "timeout"),
+            ("welcome", "wait_1", "next"),
+            ("wait_1", "curated", "next"),
+            ("curated", "wait_2", "next"),
+            ("wait_2", "feedback", "next"),
+            ("feedback", "exit", "next"),
+        ],
     ),
     settings={"priority": Priority.NEWSLETTER},
 )

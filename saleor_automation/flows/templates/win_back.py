@@ -1,18 +1,20 @@
 """Win-back: after 90 days without an order, a voucher, a reminder, then the "lapsed" group."""
 
 from ..definition import Priority
-from .base import FlowTemplate, action, chain, email, exit_, text, trigger, wait
+from .base import FlowTemplate, action, chain, email, exit_, text, trigger, wait, wait_until
 
 TEMPLATE = FlowTemplate(
     key="win_back",
     name="Win-back",
     description=(
-        "Customers without an order for 90 days get a 15% voucher and a reminder a week "
-        'later; those who still do not order move to the group "lapsed".'
+        "Customers without an order for 90 days get a 15% voucher (at 9:00 their time) and "
+        'a reminder a week later; those who still do not order move to the group "lapsed".'
     ),
     priority=Priority.DEFAULT,
     graph=chain(
         trigger("no_order_for_days", days=90),
+        # The trigger fires just after the contact's local midnight: write in the morning.
+        wait_until("send_hour", "09:00"),
         action(
             "voucher",
             "create_voucher",

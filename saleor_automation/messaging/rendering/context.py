@@ -10,16 +10,19 @@ The render context (Message.render_context, JSON):
     {"contact": {"first_name", "last_name", "email", "language", "country"},
      "timezone": "Europe/Berlin",
      "context": {"checkout": {...}, "order": {...}, "voucher": {...},
-                 "recommendations": [{"name", "url", "image", "price", "currency"}]}}
+                 "recommendations": [{"name", "url", "image", "price", "currency",
+                                      "product_id"}]}}
 
 "context" holds the enrollment's data under the names flows gives it: "checkout" as
 flows.triggers.common.checkout_context writes it, "voucher" as create_voucher does
-({"code", "valid_until", "discount"}), "recommendations" from a recommender.
+({"code", "valid_until", "discount"}), "recommendations" from a recommender at send time
+(flows/recommending.py: "price" a decimal string in "currency", "product_id" Saleor's id,
+which a tracked link carries to its click event).
 
 The template context holds plain strings, numbers, dicts and lists only (no model, nothing
 callable), with prices and dates already formatted for the reader:
 first_name last_name email language locale currency timezone checkout order voucher
-recommendations recovery_url unsubscribe_url preferences_url store.
+recommendations recovery_url unsubscribe_url preferences_url confirm_url store.
 """
 
 from collections.abc import Callable, Mapping
@@ -33,6 +36,8 @@ from .formatting import date_local, locale_choose, money
 CONTEXT_KEYS = ("checkout", "order", "voucher", "recommendations")
 CONTACT_KEYS = ("first_name", "last_name", "email", "language", "country")
 CHECKOUT_URL_SLOT = "{token}"  # where the checkout token goes
+PRODUCT_URL_SLOT = "{slug}"  # where a product's slug goes in a storefront product URL
+CHANNEL_URL_SLOT = "{channel}"  # and, optionally, its channel's slug
 
 
 def _same(url: str) -> str:
@@ -41,11 +46,15 @@ def _same(url: str) -> str:
 
 @dataclass(frozen=True)
 class Links:
-    """How links come out: `track` wraps a link for click tracking (identity in previews)."""
+    """How links come out: `track` wraps a link for click tracking (identity in previews);
+    `track_product(url, product_id)`, when given, wraps a link to a product so its clicks
+    name the product."""
 
     track: Callable[[str], str] = field(default=_same)
+    track_product: Callable[[str, str], str] | None = None
     unsubscribe_url: str = ""
     preferences_url: str = ""
+    confirm_url: str = ""  # the double opt-in link of the message (messaging.confirm)
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,15 @@ def render_data(context: Mapping[str, Any]) -> dict[str, Any]:
     """The part of an enrollment's context that content can show (the render context's
     "context"); a pre_render receiver refreshing it at send time uses this too."""
     return {key: context[key] for key in CONTEXT_KEYS if context.get(key) is not None}
+
+
+def product_url_make(template: str, *, slug: str, channel: str) -> str:
+    """The storefront page of a product from the store's product URL template ("" when
+    there is none, or the result is not a web link)."""
+    if not template or not slug or PRODUCT_URL_SLOT not in template:
+        return ""
+    url = template.replace(PRODUCT_URL_SLOT, quote(slug)).replace(CHANNEL_URL_SLOT, quote(channel))
+    return _url(url)
 
 
 def languages(render_context: Mapping[str, Any]) -> list[str]:
@@ -120,6 +138,7 @@ def template_context(
         "recovery_url": recovery,
         "unsubscribe_url": links.unsubscribe_url,
         "preferences_url": links.preferences_url,
+        "confirm_url": links.confirm_url,
         "store": {"name": store.name, "postal_address": store.postal_address},
     }
 
@@ -189,6 +208,14 @@ def _voucher(raw: Any, locale: str, tz: str) -> dict[str, str] | None:
     }
 
 
+def _tracked(url: str, product_id: str, links: Links) -> str:
+    if not url:
+        return ""
+    if product_id and links.track_product is not None:
+        return links.track_product(url, product_id)
+    return links.track(url)
+
+
 def _recommendations(raw: Any, currency: str, locale: str, links: Links) -> list[dict[str, str]]:
     items = []
     for item in raw if isinstance(raw, list) else []:
@@ -196,10 +223,12 @@ def _recommendations(raw: Any, currency: str, locale: str, links: Links) -> list
             continue
         url = _url(item.get("url"))
         price = item.get("price")
+        product_id = str(item.get("product_id") or "")
         items.append(
             {
                 "name": str(item["name"]),
-                "url": links.track(url) if url else "",
+                "product_id": product_id,
+                "url": _tracked(url, product_id, links),
                 "image": _url(item.get("image") or item.get("thumbnail_url")),
                 "price": ""
                 if price in (None, "")

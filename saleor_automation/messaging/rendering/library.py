@@ -11,6 +11,7 @@ The email blocks, each a whole <mj-section> (place them between sections):
     {% recommendations title="You may also like" limit=4 %}
     {% voucher_code label="Your code" until="Valid until" %}
     {% recovery_button label="Complete your order" %}
+    {% confirm_button label="Confirm my subscription" %}   the double opt-in link
 And, anywhere:
     {% money amount %} / {% money amount "USD" %}   in the message's currency and locale
     {% local_date value %}                          a moment as the reader's local date
@@ -40,7 +41,13 @@ register.filters.update(
         if name not in FORBIDDEN_FILTERS
     }
 )
-BLOCK_TAGS = ("checkout_lines", "recommendations", "voucher_code", "recovery_button")
+BLOCK_TAGS = (
+    "checkout_lines",
+    "recommendations",
+    "voucher_code",
+    "recovery_button",
+    "confirm_button",
+)
 
 
 @register.inclusion_tag("blocks/checkout_lines.mjml", takes_context=True)
@@ -69,6 +76,13 @@ def voucher_code(context: Context, label: str = "", until: str = "") -> dict[str
 @register.inclusion_tag("blocks/button.mjml", takes_context=True)
 def recovery_button(context: Context, label: str = "Complete your order") -> dict[str, Any]:
     return {"url": context.get("recovery_url") or "", "label": label}
+
+
+@register.inclusion_tag("blocks/button.mjml", takes_context=True)
+def confirm_button(context: Context, label: str = "Confirm my subscription") -> dict[str, Any]:
+    # Not click-tracked: the link is the credential, and a mail scanner's fetch of it is
+    # no reader's click.
+    return {"url": context.get("confirm_url") or "", "label": label}
 
 
 @register.simple_tag(takes_context=True)

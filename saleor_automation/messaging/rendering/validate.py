@@ -38,6 +38,7 @@ KNOWN_NAMES = frozenset(
         "recovery_url",
         "unsubscribe_url",
         "preferences_url",
+        "confirm_url",
         "store",
         "forloop",
     ]
@@ -54,6 +55,7 @@ SAMPLE_STORE = Store(
 SAMPLE_LINKS = Links(
     unsubscribe_url="https://automation.example.com/u/sample",
     preferences_url="https://automation.example.com/p/sample",
+    confirm_url="https://automation.example.com/confirm/sample",
 )
 
 

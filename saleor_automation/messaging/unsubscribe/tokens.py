@@ -53,19 +53,31 @@ def _address_matches(channel: str, address: str, address_hash: str) -> bool:
 
 def unsubscribe_token(message: Message) -> str:
     """The token of `message` (the same one every time: links in resent copies agree)."""
+    return message_token(message, SALT)
+
+
+def unsubscribe_token_read(token: str) -> UnsubscribeSubject:
+    """Verify a token and load its message; raises InvalidToken."""
+    return message_token_read(token, SALT)
+
+
+def message_token(message: Message, salt: str) -> str:
+    """A token for `message` and its address, signed with `salt`: each kind of link (an
+    unsubscribe, a consent confirmation) has its own, so one cannot stand in for another."""
     payload = [
         message.installation_id,
         message.pk,
         message.channel,
         _address_hash(message.channel, message.to_address),
     ]
-    return signing.dumps(payload, salt=SALT)
+    return signing.dumps(payload, salt=salt)
 
 
-def unsubscribe_token_read(token: str) -> UnsubscribeSubject:
-    """Verify a token and load its message; raises InvalidToken."""
+def message_token_read(token: str, salt: str) -> UnsubscribeSubject:
+    """Verify a token made by message_token with `salt` and load its message; raises
+    InvalidToken."""
     try:
-        payload = signing.loads(token, salt=SALT)
+        payload = signing.loads(token, salt=salt)
     except signing.BadSignature as exc:
         raise InvalidToken("bad signature") from exc
     if not (isinstance(payload, list) and len(payload) == 4):

@@ -21,12 +21,12 @@ UNTIL_ORDER = {"mode": "until_event", "event": "order_placed", "timeout_days": 2
         ({"mode": "duration", "minutes": 30}, {"delay": timedelta(minutes=30), "anchor": None}),
         (
             {"mode": "duration", "days": 1, "hours": 2, "minutes": 3},
-            {"delay": timedelta(days=1, hours=2, minutes=3)},
+            {"delay": timedelta(hours=2, minutes=3), "days": 1},
         ),
         ({"mode": "duration", "days": 1, "from": "entry"}, {"anchor": None, "node": None}),
         (
             FROM_OPEN,
-            {"delay": timedelta(days=1), "anchor": "opened", "timeout": timedelta(days=3)},
+            {"delay": timedelta(0), "days": 1, "anchor": "opened", "timeout": timedelta(days=3)},
         ),
         (UNTIL_NINE, {"weekdays": frozenset(range(7))}),
         ({"mode": "until_time", "time": "18:30", "weekdays": [5, 6]}, {"weekdays": {5, 6}}),
@@ -94,6 +94,22 @@ def test_duration_sleeps_from_entry() -> None:
     entered = NOW - timedelta(minutes=30)
     decision = wait.evaluate(node("wait", DURATION), context(node_entered_at=entered), NOW)
     assert decision == SleepUntil(entered + timedelta(hours=2), "next", reason="wait")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # Paris moves to summer time on 29 March 2026: a day is 23 hours long there.
+        ({"mode": "duration", "days": 1}, "2026-03-29T09:00:00+02:00"),
+        ({"mode": "duration", "days": 1, "hours": 1}, "2026-03-29T10:00:00+02:00"),
+        ({"mode": "duration", "hours": 24}, "2026-03-29T10:00:00+02:00"),  # elapsed time
+    ],
+)
+def test_days_are_calendar_days_on_the_contacts_clock(params, expected) -> None:
+    entered = at("2026-03-28T09:00:00+01:00")
+    ctx = context(contact=contact(timezone="Europe/Paris"), node_entered_at=entered)
+    decision = wait.evaluate(node("wait", params), ctx, entered)
+    assert decision == SleepUntil(at(expected), "next", reason="wait")
 
 
 def test_duration_already_over_goes_on() -> None:
