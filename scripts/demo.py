@@ -49,9 +49,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def free_port() -> int:
+def free_port(port: int = 0) -> int:
+    """`port` when nothing listens on it (0: any free one); SystemExit with a clear word
+    when it is taken, before anything is set up."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise SystemExit(
+                f"port {port} is in use ({exc.strerror}): stop what runs there, or pick "
+                'another with make demo DEMO_ARGS="--port 0"'
+            ) from exc
         return probe.getsockname()[1]
 
 
@@ -263,7 +272,7 @@ def serve(args: argparse.Namespace, app_url: str, emulator: Any, installation: A
         **os.environ,
         "DASHBOARD_ORIGINS": host_url.rstrip("/"),
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        "LOG_LEVEL": "INFO",
+        "LOG_LEVEL": "WARNING",  # the ticks every second would bury the rest
     }
     port = app_url.rsplit(":", 1)[1]
     command = [sys.executable, "-m", "saleor_automation", "devserver", "--port", port]
@@ -298,7 +307,7 @@ Ctrl-C stops the app and the emulated store.
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.data_dir = args.data_dir.resolve()
-    port = args.port or free_port()
+    port = free_port(args.port)
     app_url = f"http://127.0.0.1:{port}"
     configure(args.data_dir, app_url)
     emulator, installation = simulate(args, app_url)

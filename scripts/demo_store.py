@@ -26,19 +26,19 @@ from typing import Any
 
 import time_machine
 from django.core import mail
-from django.db.models import Sum
 from django.utils import timezone
 
 from saleor_automation.contacts.backfill import backfill_run, backfill_start
 from saleor_automation.flows.actions.models import VoucherCode
-from saleor_automation.flows.models import Enrollment, Flow
+from saleor_automation.flows.models import Flow
 from saleor_automation.flows.templates import TEMPLATES
 from saleor_automation.messaging.links import InvalidLink, tracked_link_read
 from saleor_automation.messaging.models import Message, MessageEventKind
 from saleor_automation.messaging.sender_models import EmailSettings
 from saleor_automation.messaging.tracking.events import message_event_record
 from saleor_automation.saleor.models import Installation
-from saleor_automation.stats.models import AttributedLine
+from saleor_automation.stats.rollup import stats_rollup
+from saleor_automation.stats.selectors import flow_stats
 from tests.flows.templates.driver import StoreClock, inbox_problems
 from tests.flows.templates.shop import deliver, fulfil, template_flow
 from tests.saleor_emulator import SaleorEmulator
@@ -475,32 +475,25 @@ class DemoStore:
     # -- what happened ------------------------------------------------------------------------
 
     def flow_rows(self) -> list[FlowRow]:
-        """Each flow's figures, counted from the rows themselves as stats.counters defines
-        them (a message's first open and first click; enrollments, not steps, entered).
-        The stats rollup's SQL is PostgreSQL's, and the demo runs on SQLite."""
+        """Each flow's totals over the window, as the dashboard reads them: the stats
+        rollup counts what is new, flow_stats adds up the counters."""
+        with self.clock.frozen():
+            stats_rollup(settle=False)
         rows = []
-        flows = Flow.objects.filter(installation=self.installation).order_by("pk")
-        for flow in flows:
-            enrollments = Enrollment.objects.filter(installation=self.installation, flow=flow)
-            sent = Message.objects.filter(
-                installation=self.installation, enrollment__flow=flow, sent_at__isnull=False
-            )
-            lines = AttributedLine.objects.filter(
-                installation=self.installation, flow=flow, currency=CURRENCY
-            )
+        for flow in Flow.objects.filter(installation=self.installation).order_by("pk"):
+            total = flow_stats(
+                self.installation, flow.pk, since=self.start.date(), until=self.end.date()
+            )["total"]
             rows.append(
                 FlowRow(
                     name=flow.name,
-                    entered=enrollments.count(),
-                    sent=sent.count(),
-                    opened=sent.filter(events__kind=MessageEventKind.OPENED).distinct().count(),
-                    clicked=sent.filter(events__kind=MessageEventKind.CLICKED).distinct().count(),
-                    converted=enrollments.filter(converted_at__isnull=False, holdout=False).count(),
-                    attributed_orders=lines.filter(flow_orders__gt=0)
-                    .values("attribution")
-                    .distinct()
-                    .count(),
-                    revenue=lines.aggregate(total=Sum("amount"))["total"] or Decimal(0),
+                    entered=total["entered"],
+                    sent=total["sent"],
+                    opened=total["opened"],
+                    clicked=total["clicked"],
+                    converted=total["converted"],
+                    attributed_orders=total["attributed_orders"],
+                    revenue=total["revenue"].get(CURRENCY, Decimal(0)),
                 )
             )
         return rows

@@ -25,9 +25,9 @@ def test_the_demo_store_prints_each_flows_figures(tmp_path):
         if name not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
     }
     data_dir = tmp_path / "demo"
+    options = ["--customers", "8", "--days", "14", "--no-serve", "--port", "0"]
     result = subprocess.run(
-        [sys.executable, "scripts/demo.py", "--customers", "10", "--days", "20"]
-        + ["--no-serve", "--port", "0", "--data-dir", str(data_dir)],
+        [sys.executable, "scripts/demo.py", *options, "--data-dir", str(data_dir)],
         cwd=REPO,
         env=env,
         capture_output=True,

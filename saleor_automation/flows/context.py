@@ -46,7 +46,7 @@ class ContactView:
     Empty strings mean unknown. `marketing_consent` / `sms_consent` are None when the store
     never said; a marketing send needs True, so the runtime decides what an unknown means
     (the installation's policy) when it builds the view. `needs_opt_in` is True when the
-    store asks for double opt-in and the contact has not given (confirmed) consent yet.
+    store asks for double opt-in and the contact has said neither yes nor no yet.
     `spend` is per currency code
     (missing = nothing spent). `attributes` holds customer metadata by key, plus "birthday"
     as the store encodes it ("YYYY-MM-DD", "MM-DD" or a `date`; see localtime.parse_annual_date).

@@ -8,7 +8,7 @@
 Fields F:
 - contact.<name>: email, phone, country, city, postal_code, language, timezone (strings);
   order_count (number); marketing_consent, sms_consent, needs_opt_in (bool: the store asks
-  for double opt-in and the contact has not confirmed consent yet); first_order_at,
+  for double opt-in and the contact has said neither yes nor no yet); first_order_at,
   last_order_at (moments); groups (a set of group names)
 - contact.spend.<CUR>: what the contact spent in that currency (missing = 0)
 - contact.attributes.<key>: customer metadata value (the rest of the field is the key, dots

@@ -169,9 +169,9 @@ def contact_views(
             postal_code=c["postal_code"],
             language=c["language_code"],
             marketing_consent=consent,
+            # Ask those who never said; a no is not asked again.
             needs_opt_in=(
-                double_opt_in.get(c["installation_id"], False)
-                and c["marketing_consent"] is not True
+                double_opt_in.get(c["installation_id"], False) and c["marketing_consent"] is None
             ),
             # SMS needs its own explicit opt-in: unknown is no.
             sms_consent=c["sms_consent"] is True,

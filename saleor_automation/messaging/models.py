@@ -118,6 +118,12 @@ class Message(models.Model):
                 name="message_flow_sent_idx",
                 condition=Q(sent_at__isnull=False, enrollment__isnull=False),
             ),
+            # The settings page's "last failure": failures are few, so the index is small.
+            models.Index(
+                fields=["installation", "created_at"],
+                name="message_failed_idx",
+                condition=Q(status__in=["failed", "failed_unknown", "bounced"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from django.db import connection
 
 from ..flows.models import Enrollment, StepRun
 from ..messaging.models import Message, MessageEvent, MessageEventKind
+from . import counters_portable as portable
 from .models import AttributedLine, StatsCounted, StatsCounter
 
 EVENT_METRICS = (
@@ -41,6 +42,10 @@ EVENT_METRICS = (
 COUNT_METRICS = ("entered", "sent", *(str(kind) for kind in EVENT_METRICS))
 CONVERSION_METRICS = ("converted", "holdout_converted")  # flow level only
 ORDER_METRICS = ("attributed_orders",)  # per node, and once per flow at node ""
+# Metrics whose flow total is the flow's own row (node ""), not the nodes' rows summed: an
+# order credited to two nodes is one order, and a contact entering the flow is one entry
+# however many nodes it then enters.
+FLOW_ROW_METRICS = ("entered", *ORDER_METRICS)
 REVENUE_METRICS = ("revenue",)  # per node and currency
 
 COUNTER = StatsCounter._meta.db_table
@@ -78,15 +83,27 @@ def _run(select: str, params: dict[str, object], ctes: str = "") -> int:
 
 
 def count_steps(*, after_id: int, upto_id: int, installation_id: int | None = None) -> int:
-    """Count StepRuns with after_id < id <= upto_id as "entered"."""
+    """Count StepRuns with after_id < id <= upto_id as "entered" of their node, and those of
+    trigger nodes also as "entered" of the flow (node "")."""
+    if connection.vendor != "postgresql":  # SQLite: make run, make demo
+        return portable.count_steps(
+            after_id=after_id, upto_id=upto_id, installation_id=installation_id
+        )
     select = f"""
         WITH s AS (
-            SELECT s.installation_id, s.enrollment_id, s.node_id, s.entered_at FROM {STEPRUN} s
+            SELECT s.installation_id, s.enrollment_id, s.node_id, s.node_type, s.entered_at
+            FROM {STEPRUN} s
             WHERE s.id > %(after)s AND s.id <= %(upto)s{_installation_filter("s", installation_id)}
         )
         SELECT s.installation_id, e.flow_id, e.version_id, s.node_id,
                (s.entered_at AT TIME ZONE 'UTC')::date, 'entered', '', count(*)
         FROM s JOIN {ENROLLMENT} e ON e.id = s.enrollment_id
+        GROUP BY 1, 2, 3, 4, 5
+        UNION ALL
+        SELECT s.installation_id, e.flow_id, e.version_id, '',
+               (s.entered_at AT TIME ZONE 'UTC')::date, 'entered', '', count(*)
+        FROM s JOIN {ENROLLMENT} e ON e.id = s.enrollment_id
+        WHERE s.node_type = 'trigger'
         GROUP BY 1, 2, 3, 4, 5
     """  # noqa: S608 (table names from models; values are parameters)
     params = {"after": after_id, "upto": upto_id, "installation": installation_id}
@@ -96,6 +113,13 @@ def count_steps(*, after_id: int, upto_id: int, installation_id: int | None = No
 def count_events(*, after_id: int, upto_id: int, installation_id: int | None = None) -> int:
     """Count MessageEvents with after_id < id <= upto_id that are the first of their kind
     for their message (message_event_kind_idx answers the NOT EXISTS)."""
+    if connection.vendor != "postgresql":  # SQLite: make run, make demo
+        return portable.count_events(
+            after_id=after_id,
+            upto_id=upto_id,
+            kinds=[str(kind) for kind in EVENT_METRICS],
+            installation_id=installation_id,
+        )
     select = f"""
         SELECT m.installation_id, e.flow_id, e.version_id, m.node_id,
                (ev.occurred_at AT TIME ZONE 'UTC')::date, ev.kind, '', count(*)
@@ -124,6 +148,8 @@ def count_sent(*, installation_id: int | None = None, since: datetime | None = N
     statement (ON CONFLICT DO NOTHING: a concurrent run counts each one once). `since`
     bounds the scan to messages sent from then on (message_flow_sent_idx), so a rollup reads
     the recent sends only, not every send ever made; None scans them all (the rebuild)."""
+    if connection.vendor != "postgresql":  # SQLite: make run, make demo
+        return portable.count_sent(installation_id=installation_id, since=since)
     ctes = f"""
         WITH new AS (
             INSERT INTO {COUNTED} (installation_id, kind, object_id)
@@ -151,6 +177,8 @@ def count_sent(*, installation_id: int | None = None, since: datetime | None = N
 def count_conversions(*, installation_id: int | None = None, since: datetime | None = None) -> int:
     """Count converted enrollments not counted yet (goal conversions: counts, no revenue);
     `since` bounds the scan like count_sent's (enrollment_converted_idx)."""
+    if connection.vendor != "postgresql":  # SQLite: make run, make demo
+        return portable.count_conversions(installation_id=installation_id, since=since)
     ctes = f"""
         WITH new AS (
             INSERT INTO {COUNTED} (installation_id, kind, object_id)
@@ -180,6 +208,8 @@ def count_attribution(*, installation_id: int | None = None) -> int:
     (FOR UPDATE) as they are read, so a concurrent attribution update waits and is counted
     by the next run: every change is added exactly once. Counter rows that come back to zero
     are deleted, so the counters stay what a rebuild would write."""
+    if connection.vendor != "postgresql":  # SQLite: make run, make demo
+        return portable.count_attribution(installation_id=installation_id)
     ctes = f"""
         WITH d AS (
             SELECT l.id, l.installation_id, l.flow_id, l.version_id, l.node_id, l.day,

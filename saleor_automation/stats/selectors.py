@@ -20,7 +20,13 @@ from django.db.models import Count, Max, Min, Q, Sum
 
 from ..flows.models import Enrollment, EnrollmentStatus
 from ..saleor.models import Installation
-from .counters import CONVERSION_METRICS, COUNT_METRICS, ORDER_METRICS, REVENUE_METRICS
+from .counters import (
+    CONVERSION_METRICS,
+    COUNT_METRICS,
+    FLOW_ROW_METRICS,
+    ORDER_METRICS,
+    REVENUE_METRICS,
+)
 from .models import StatsCounter
 
 
@@ -30,13 +36,13 @@ def _rows(
     since: date,
     until: date,
     *group: str,
-    flow_orders_only: bool = False,
+    flow_rows_only: bool = False,
 ):
     rows = StatsCounter.objects.filter(
         installation=installation, flow_id=flow_id, day__gte=since, day__lte=until
     )
-    if flow_orders_only:  # the flow-level order counts, not the nodes' ones summed again
-        rows = rows.exclude(Q(metric__in=ORDER_METRICS) & ~Q(node_id=""))
+    if flow_rows_only:  # the flow's own entries and orders, not the nodes' ones summed
+        rows = rows.exclude(Q(metric__in=FLOW_ROW_METRICS) & ~Q(node_id=""))
     return rows.values(*group, "metric", "currency").annotate(total=Sum("value")).order_by()
 
 
@@ -78,8 +84,8 @@ def flow_stats(
         if row["node_id"]:
             node = nodes.setdefault(row["node_id"], {**_zeros(), "waiting": 0})
             _add(node, row["metric"], row["currency"], row["total"])
-            if row["metric"] in ORDER_METRICS:
-                continue  # the flow's own (node "") row counts each order once
+            if row["metric"] in FLOW_ROW_METRICS:
+                continue  # the flow's own (node "") row counts each entry and order once
         _add(total, row["metric"], row["currency"], row["total"])
     waiting = flow_waiting(installation, flow_id)
     for node_id, n in waiting.items():
@@ -96,7 +102,7 @@ def flow_timeseries(
 ) -> list[dict[str, Any]]:
     """One entry per day from since to until (days without activity are zeros)."""
     days: dict[date, dict[str, Any]] = defaultdict(_zeros)
-    for row in _rows(installation, flow_id, since, until, "day", flow_orders_only=True):
+    for row in _rows(installation, flow_id, since, until, "day", flow_rows_only=True):
         _add(days[row["day"]], row["metric"], row["currency"], row["total"])
     series = []
     day = since

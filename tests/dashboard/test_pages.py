@@ -181,6 +181,8 @@ def test_settings_save_round_trip(dashboard_page, dashboard_host, installed):
     frame.get_by_label("Frequency cap: messages").fill("3")
     frame.get_by_label("Store time zone").fill("Europe/Berlin")
     frame.get_by_label("Contacts who never said anything about consent").select_option("false")
+    frame.get_by_label("Quiet hours").fill("22:00-07:30")
+    frame.get_by_label("Credit an order to").select_option("click_or_open")
     frame.get_by_role("button", name="Save settings").click()
     frame.get_by_role("status").filter(has_text="Saved.").wait_for()
 
@@ -188,6 +190,11 @@ def test_settings_save_round_trip(dashboard_page, dashboard_host, installed):
     assert installation.frequency_cap_messages == 3
     assert installation.timezone == "Europe/Berlin"
     assert installation.assume_marketing_consent is False
+    assert installation.quiet_hours == "22:00-07:30"
+    assert installation.attribution_model == "click_or_open"
+    # The providers in use: the tests' email backend delivers nothing, and says so.
+    email = frame.get_by_test_id("delivery-email")
+    assert "Not sending" in email.inner_text()
     assert EmailSettings.objects.get(installation=installed).from_name == "Acme Shop"
     assert dashboard_host.notifications()[-1]["title"] == "Settings saved"
 

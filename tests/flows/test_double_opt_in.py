@@ -101,7 +101,7 @@ def test_contact_views_say_who_needs_to_confirm(settings):
     }
 
     assert (views[unknown.pk].needs_opt_in, views[unknown.pk].marketing_consent) == (True, False)
-    assert views[declined.pk].needs_opt_in is True
+    assert views[declined.pk].needs_opt_in is False  # a no is not asked again
     assert (views[consented.pk].needs_opt_in, views[consented.pk].marketing_consent) == (
         False,
         True,

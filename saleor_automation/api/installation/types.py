@@ -1,10 +1,13 @@
 """The store's settings for all its flows, as stored and as in effect."""
 
+from datetime import datetime
+
 import strawberry
 from django.conf import settings
 
 from ...contacts.metadata import metadata_keys
 from ...flows.policy import installation_policy
+from ...messaging.delivery_status import ChannelStatus, delivery_status
 from ...messaging.sender import email_profile
 from ...messaging.sender_models import EmailSettings
 from ...saleor.models import Installation
@@ -34,6 +37,50 @@ class EffectiveSettings:
     attribution_model: str
     attribution_click_days: int
     attribution_open_days: int
+
+
+@strawberry.type(name="ChannelDeliveryStatus")
+class ChannelDeliveryStatusType:
+    """How one channel's messages leave (set by the deployment's environment)."""
+
+    provider: str = strawberry.field(description='For people: "Postmark (anymail)", "Twilio".')
+    backend: str = strawberry.field(description="The backend's dotted path.")
+    sends: bool = strawberry.field(
+        description="False for development backends that deliver nothing (console, files)."
+    )
+    tracking: bool | None = strawberry.field(
+        description="Email: provider tracking webhooks are authenticated (opens, bounces "
+        "and complaints can be received). Null for channels without them."
+    )
+    last_sent_at: datetime | None = strawberry.field(description="The store's last send.")
+    last_failure_at: datetime | None
+    last_failure: str = strawberry.field(description="The provider's reason, or empty.")
+
+    @classmethod
+    def of(cls, status: ChannelStatus) -> "ChannelDeliveryStatusType":
+        return cls(
+            provider=status.provider,
+            backend=status.backend,
+            sends=status.sends,
+            tracking=status.tracking,
+            last_sent_at=status.last_sent_at,
+            last_failure_at=status.last_failure_at,
+            last_failure=status.last_failure,
+        )
+
+
+@strawberry.type(name="DeliveryStatus")
+class DeliveryStatusType:
+    email: ChannelDeliveryStatusType
+    sms: ChannelDeliveryStatusType
+
+
+def resolve_delivery(root: "InstallationSettingsType") -> DeliveryStatusType:
+    status = delivery_status(root.installation_pk)
+    return DeliveryStatusType(
+        email=ChannelDeliveryStatusType.of(status.email),
+        sms=ChannelDeliveryStatusType.of(status.sms),
+    )
 
 
 @strawberry.type(name="InstallationSettings")
@@ -85,6 +132,11 @@ class InstallationSettingsType:
     attribution_click_days: int | None
     attribution_open_days: int | None
     effective: EffectiveSettings
+    delivery: DeliveryStatusType = strawberry.field(
+        resolver=resolve_delivery,
+        description="The email and SMS providers in use and the store's last send and failure.",
+    )
+    installation_pk: strawberry.Private[int] = 0
 
     @classmethod
     def of(cls, installation: Installation) -> "InstallationSettingsType":
@@ -95,6 +147,7 @@ class InstallationSettingsType:
         own = EmailSettings.objects.filter(installation=installation).first()
         profile = email_profile(installation.pk)
         return cls(
+            installation_pk=installation.pk,
             saleor_api_url=installation.saleor_api_url,
             shop_name=installation.shop_name,
             timezone=installation.timezone or None,

@@ -112,6 +112,7 @@ def contact_merge(*, source: Contact, target: Contact) -> None:
     if target.marketing_consent is None and source.marketing_consent is not None:
         target.marketing_consent = source.marketing_consent
         target.consent_changed_at = source.consent_changed_at
+        target.consent_confirmed_at = source.consent_confirmed_at
     source.delete()
     target.save()
     contact_facts_refresh(target)

@@ -156,10 +156,10 @@ def enrollments_notify(
 ) -> int:
     """An event happened to a contact: wake the enrollments awaiting it, which follow their
     event branch on the next tick. Kinds are the AwaitEvent kinds of the wait node:
-    "order.placed", "consent.confirmed", and "message.delivered" / "message.opened" / "message.clicked" with
-    {"node": <send node id>} in `match` (the message's node_id). An awaiting enrollment
-    wakes when every key of its own match has the same value here. Returns how many woke;
-    a second event for an enrollment that already has one changes nothing."""
+    "order.placed", "consent.confirmed", and "message.delivered" / "message.opened" /
+    "message.clicked" with {"node": <send node id>} in `match` (the message's node_id). An
+    awaiting enrollment wakes when every key of its own match has the same value here.
+    Returns how many woke; a second event for an enrollment that already has one changes nothing."""
     woken = 0
     with transaction.atomic():
         # Waits for locked rows: skipping one mid-advance could lose the event.

@@ -87,7 +87,7 @@ TEMPLATE = FlowTemplate(
             ("email_2", "wait_2", "next"),
             ("wait_2", "has_consent", "next"),
             ("has_consent", "voucher", "yes"),
-            ("has_consent", "voucher", "no"),
+            ("has_consent", "exit", "no"),
             ("voucher", "email_3", "next"),
             ("email_3", "exit", "next"),
         ],

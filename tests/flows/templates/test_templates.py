@@ -144,3 +144,37 @@ def test_recommendation_emails_render_the_products(key, node_id):
         _message(key, node_id), sample_render_context("en"), store=SAMPLE_STORE, links=SAMPLE_LINKS
     )
     assert "Recommended 1" in rendered.html and "Recommended 2" in rendered.html
+
+
+def test_welcome_series_asks_for_confirmation_where_the_store_needs_it():
+    template = TEMPLATES["welcome_series"]
+    graph = parse_graph(template.graph)
+    check = graph.nodes["needs_confirmation"].params.predicate
+    assert check == {"field": "contact.needs_opt_in", "op": "eq", "value": True}
+    assert graph.outgoing("needs_confirmation") == {"yes": "confirm", "no": "welcome"}
+    confirm = graph.nodes["confirm"]
+    assert confirm.params.marketing is False  # it must go out before any consent
+    for language in ("en", "de"):
+        assert "{% confirm_button" in confirm.params.message["variants"][language]["mjml"]
+    wait = graph.nodes["wait_confirm"].params
+    assert (wait.event, wait.timeout.days) == ("consent_confirmed", 7)
+    assert graph.outgoing("wait_confirm") == {"event": "welcome", "timeout": "not_confirmed"}
+    rendered = email_render(
+        _message("welcome_series", "confirm"),
+        sample_render_context("de"),
+        store=SAMPLE_STORE,
+        links=SAMPLE_LINKS,
+    )
+    assert f'href="{SAMPLE_LINKS.confirm_url}"' in rendered.html
+    assert "Abonnement bestätigen" in rendered.html
+
+
+def test_cart_voucher_is_made_only_for_a_consenting_contact():
+    graph = parse_graph(TEMPLATES["cart_abandonment"].graph)
+    assert graph.target("wait_2", "next") == "has_consent"
+    assert graph.nodes["has_consent"].params.predicate == {
+        "field": "contact.marketing_consent",
+        "op": "eq",
+        "value": True,
+    }
+    assert graph.outgoing("has_consent") == {"yes": "voucher", "no": "exit"}

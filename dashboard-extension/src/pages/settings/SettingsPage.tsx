@@ -23,6 +23,7 @@ import {
   type FieldSpec,
   fieldProblems,
   type FormValues,
+  FIELDS,
   formValues,
   GROUPS,
   type SettingsValues,
@@ -30,14 +31,10 @@ import {
   validate,
 } from "./form";
 
+const FIELD_NAMES = FIELDS.map((field) => field.name).join(" ");
 const SETTINGS_FIELDS = `
-  saleorApiUrl shopName timezone frequencyCapMessages frequencyCapHours assumeMarketingConsent
-  birthdayMetadataKey consentMetadataKey checkoutUrl productUrl fromName fromEmail replyTo
-  postalAddress
-  effective {
-    timezone frequencyCapMessages frequencyCapHours assumeMarketingConsent birthdayMetadataKey
-    consentMetadataKey checkoutUrl productUrl fromName fromEmail replyTo postalAddress
-  }
+  saleorApiUrl shopName ${FIELD_NAMES}
+  effective { ${FIELD_NAMES} }
 `;
 
 export const SETTINGS_QUERY = `query DashboardSettings { installationSettings { ${SETTINGS_FIELDS} } }`;
@@ -117,18 +114,14 @@ function FieldInput({
   zonesId: string;
 }) {
   const helper = error ?? `${field.help} ${hint}`;
-  if (field.kind === "bool") {
+  if (field.kind === "bool" || field.kind === "choice") {
     return (
       <Box display="flex" flexDirection="column" gap={1}>
         <NativeSelect
           label={field.label}
           name={field.name}
           value={value}
-          options={[
-            { value: "", label: hint },
-            { value: "true", label: "Treat as consenting" },
-            { value: "false", label: "Ask for consent (no marketing)" },
-          ]}
+          options={[{ value: "", label: hint }, ...(field.choices ?? [])]}
           onChange={onChange}
         />
         <Text size={2} color="default2">
@@ -559,6 +552,84 @@ function BackfillSection() {
   );
 }
 
+const DELIVERY_QUERY = `
+  query DashboardDelivery {
+    installationSettings {
+      delivery {
+        email { provider sends tracking lastSentAt lastFailureAt lastFailure }
+        sms { provider sends tracking lastSentAt lastFailureAt lastFailure }
+      }
+    }
+  }
+`;
+
+interface ChannelDelivery {
+  provider: string;
+  sends: boolean;
+  tracking: boolean | null;
+  lastSentAt: string | null;
+  lastFailureAt: string | null;
+  lastFailure: string;
+}
+
+function ChannelRow({ name, channel }: { name: string; channel: ChannelDelivery }) {
+  return (
+    <Box display="flex" flexDirection="column" gap={1} data-testid={`delivery-${name.toLowerCase()}`}>
+      <Box display="flex" gap={2} alignItems="center" flexWrap="wrap">
+        <Text fontWeight="medium">{name}</Text>
+        <Text>{channel.provider}</Text>
+        <StatusBadge
+          label={channel.sends ? "Sending" : "Not sending"}
+          tone={channel.sends ? "success" : "warning"}
+        />
+        {channel.tracking === null ? null : (
+          <StatusBadge
+            label={channel.tracking ? "Tracking webhooks on" : "No tracking webhooks"}
+            tone={channel.tracking ? "success" : "neutral"}
+          />
+        )}
+      </Box>
+      <Text size={2} color="default2">
+        {channel.lastSentAt ? `Last sent ${formatDateTime(channel.lastSentAt)}.` : "Nothing sent yet."}
+        {channel.lastFailureAt
+          ? ` Last failure ${formatDateTime(channel.lastFailureAt)}: ${channel.lastFailure || "no reason given"}.`
+          : ""}
+      </Text>
+    </Box>
+  );
+}
+
+function DeliverySection() {
+  const delivery = useQuery(
+    async () =>
+      (
+        await gql<{ installationSettings: { delivery: { email: ChannelDelivery; sms: ChannelDelivery } } }>(
+          DELIVERY_QUERY,
+        )
+      ).installationSettings.delivery,
+    [],
+  );
+  let body;
+  if (delivery.status === "success")
+    body = (
+      <Box display="flex" flexDirection="column" gap={3}>
+        <ChannelRow name="Email" channel={delivery.data.email} />
+        <ChannelRow name="SMS" channel={delivery.data.sms} />
+      </Box>
+    );
+  else if (delivery.status === "error")
+    body = <ErrorState error={delivery.error} title="Could not load the providers" onRetry={delivery.reload} />;
+  else body = <Loading label="Loading providers…" />;
+  return (
+    <Section title="Email and SMS providers" id="settings-delivery">
+      <Text size={2} color="default2">
+        Providers are chosen by the deployment (EMAIL_BACKEND, SMS_BACKEND).
+      </Text>
+      {body}
+    </Section>
+  );
+}
+
 export function SettingsPage() {
   const settings = useQuery(
     async () => (await gql<{ installationSettings: Settings }>(SETTINGS_QUERY)).installationSettings,
@@ -580,6 +651,7 @@ export function SettingsPage() {
       title="Settings"
       subtitle={current ? `${current.shopName || "This store"} · ${current.saleorApiUrl}` : undefined}
     >
+      <DeliverySection />
       {form}
       <ApiKeysSection />
       <BackfillSection />

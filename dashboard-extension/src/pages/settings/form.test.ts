@@ -66,8 +66,29 @@ describe("settings form", () => {
     const cap = FIELDS.find((f) => f.name === "frequencyCapHours")!;
     const consent = FIELDS.find((f) => f.name === "assumeMarketingConsent")!;
     expect(defaultText(cap, { frequencyCapHours: 24 })).toBe("Default: 24");
-    expect(defaultText(consent, { assumeMarketingConsent: false })).toBe("Default: ask for consent");
+    expect(defaultText(consent, { assumeMarketingConsent: false })).toBe(
+      "Default: ask for consent (no marketing)",
+    );
     expect(defaultText(cap, {})).toBe("Default: none");
+    const model = FIELDS.find((f) => f.name === "attributionModel")!;
+    expect(defaultText(model, { attributionModel: "click" })).toBe("Default: the last message clicked");
+    const quiet = FIELDS.find((f) => f.name === "quietHours")!;
+    expect(defaultText(quiet, { quietHours: "" })).toBe("Default: none");
+    expect(defaultText(quiet, { quietHours: "21:00-08:00" })).toBe("Default: 21:00-08:00");
+  });
+
+  it("checks quiet hours and day windows before sending them", () => {
+    const base = formValues({});
+    expect(validate({ ...base, quietHours: "21:00-08:00", attributionClickDays: "5" })).toEqual({});
+    expect(validate({ ...base, quietHours: "off" })).toEqual({});
+    expect(validate({ ...base, quietHours: "9-17", attributionOpenDays: "91" })).toEqual({
+      quietHours: 'Enter "HH:MM-HH:MM" (e.g. 21:00-08:00) or "off".',
+      attributionOpenDays: "Enter 90 or less.",
+    });
+    expect(validate({ ...base, quietHours: "08:00-08:00" })).toHaveProperty("quietHours");
+    expect(changedInput(base, { ...base, attributionModel: "click_or_open" })).toEqual({
+      attributionModel: "click_or_open",
+    });
   });
 
   it("puts the API's field errors next to the right field", () => {

@@ -3,7 +3,21 @@
 
 import { GraphQLRequestError } from "../../api/client";
 
-export type FieldKind = "text" | "int" | "bool" | "email" | "url" | "textarea" | "timezone";
+export type FieldKind =
+  | "text"
+  | "int"
+  | "bool"
+  | "choice"
+  | "email"
+  | "url"
+  | "textarea"
+  | "timezone"
+  | "quietHours";
+
+export interface Choice {
+  value: string;
+  label: string;
+}
 
 export interface FieldSpec {
   name: string;
@@ -13,6 +27,9 @@ export interface FieldSpec {
   /** For URL templates: the placeholder the URL must contain. */
   slot?: string;
   min?: number;
+  max?: number;
+  /** bool and choice fields: the options besides "the default" (value "" ). */
+  choices?: Choice[];
 }
 
 export interface FieldGroup {
@@ -41,7 +58,7 @@ export const GROUPS: FieldGroup[] = [
   {
     id: "rules",
     title: "Sending rules",
-    note: "Quiet hours and send windows are set per flow, in the builder's flow settings.",
+    note: "A flow with quiet hours of its own (builder, flow settings) uses those instead of the store's.",
     fields: [
       { name: "timezone", label: "Store time zone", kind: "timezone", help: "For contacts whose own time zone is unknown." },
       {
@@ -53,10 +70,63 @@ export const GROUPS: FieldGroup[] = [
       },
       { name: "frequencyCapHours", label: "Frequency cap: window (hours)", kind: "int", min: 1, help: "The cap's rolling window." },
       {
+        name: "quietHours",
+        label: "Quiet hours",
+        kind: "quietHours",
+        help: 'No marketing sends between these local times of each contact, e.g. 21:00-08:00; "off" for none.',
+      },
+      {
         name: "assumeMarketingConsent",
         label: "Contacts who never said anything about consent",
         kind: "bool",
+        choices: [
+          { value: "true", label: "Treat as consenting" },
+          { value: "false", label: "Ask for consent (no marketing)" },
+        ],
         help: "Whether marketing messages may go to them. Transactional messages never need consent.",
+      },
+      {
+        name: "doubleOptIn",
+        label: "Double opt-in",
+        kind: "bool",
+        choices: [
+          { value: "true", label: "Ask new customers to confirm by email" },
+          { value: "false", label: "No confirmation email" },
+        ],
+        help: "The welcome series first sends a confirmation link and waits for the click.",
+      },
+    ],
+  },
+  {
+    id: "attribution",
+    title: "Revenue attribution",
+    note: "Vouchers and recovered carts always credit the message that carried them.",
+    fields: [
+      {
+        name: "attributionModel",
+        label: "Credit an order to",
+        kind: "choice",
+        choices: [
+          { value: "click", label: "The last message clicked" },
+          { value: "click_or_open", label: "The last message clicked or opened" },
+        ],
+        help: "Which touch before the order wins its revenue.",
+      },
+      {
+        name: "attributionClickDays",
+        label: "Click window (days)",
+        kind: "int",
+        min: 1,
+        max: 90,
+        help: "How long after a click an order still counts.",
+      },
+      {
+        name: "attributionOpenDays",
+        label: "Open window (days)",
+        kind: "int",
+        min: 1,
+        max: 90,
+        help: "How long after an open an order still counts (with opens credited).",
       },
     ],
   },
@@ -120,7 +190,11 @@ export function formValues(own: SettingsValues): FormValues {
 export function defaultText(field: FieldSpec, effective: SettingsValues): string {
   const value = effective[field.name];
   if (value === null || value === undefined || value === "") return "Default: none";
-  if (field.kind === "bool") return `Default: ${value ? "treat as consenting" : "ask for consent"}`;
+  if (field.kind === "bool" || field.kind === "choice") {
+    const choice = field.choices?.find((option) => option.value === String(value));
+    return `Default: ${choice ? choice.label.toLowerCase() : String(value)}`;
+  }
+  if (field.kind === "quietHours" && !value) return "Default: none";
   return `Default: ${String(value)}`;
 }
 
@@ -136,6 +210,12 @@ export function validate(values: FormValues): Record<string, string> {
       if (!/^\d+$/.test(value)) problems[field.name] = "Enter a whole number.";
       else if (field.min !== undefined && Number(value) < field.min)
         problems[field.name] = `Enter ${field.min} or more.`;
+      else if (field.max !== undefined && Number(value) > field.max)
+        problems[field.name] = `Enter ${field.max} or less.`;
+    } else if (field.kind === "quietHours") {
+      const match = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.exec(value);
+      if (value !== "off" && (!match || value.slice(0, 5) === value.slice(6)))
+        problems[field.name] = 'Enter "HH:MM-HH:MM" (e.g. 21:00-08:00) or "off".';
     } else if (field.kind === "email" && !EMAIL.test(value)) {
       problems[field.name] = "Enter an email address.";
     } else if (field.kind === "url") {
