@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 RUN_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format install services clean bench dashboard demo
+.PHONY: run test lint format install services clean bench dashboard demo soak
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -75,6 +75,13 @@ test: lint dashboard
 
 services:
 	scripts/test-services
+
+# The soak tests (tests/soak, marked `soak`, left out of `make test`): the running app's
+# processes and its broker SIGKILLed at random, and the receiver held at twice its measured
+# throughput; minutes each. PostgreSQL as for the tests; each test runs its own redis-server.
+soak: install
+	@command -v redis-server >/dev/null || { echo "make soak: redis-server is missing"; exit 1; }
+	@scripts/test-services $(BIN)/pytest -m soak -s $(PYTEST_ARGS)
 
 # The benchmarks (bench/README.md): each against its floor measured in the same run; writes
 # bench/RESULTS.md. Needs PostgreSQL and Redis (started like for the tests) and wrk.

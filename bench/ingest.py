@@ -37,25 +37,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_argv(port: int, workers: int) -> list[str]:
+    """The app under gunicorn's sync workers on loopback (also used by tests/soak)."""
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "saleor_automation.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+
+
 def _gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "saleor_automation.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    process = subprocess.Popen(gunicorn_argv(port, workers), env=env, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

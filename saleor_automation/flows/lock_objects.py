@@ -23,21 +23,39 @@ def enrollment_qs_select_for_update() -> QuerySet[Enrollment]:
     """Enrollments locked with SKIP LOCKED, each annotated with its flow's `flow_status`
     (the join costs nothing extra and spares the engine a query per batch) and with its
     moments as text."""
+    return _with_flow_status(Enrollment.objects.select_for_update(skip_locked=True, of=("self",)))
+
+
+def _with_flow_status(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     texts = {f"{name}_text": Cast(name, TextField()) for name in MOMENTS}
-    return Enrollment.objects.select_for_update(skip_locked=True, of=("self",)).annotate(
-        flow_status=F("flow__status"), **texts
-    )
+    return enrollments.annotate(flow_status=F("flow__status"), **texts)
 
 
 def enrollments_claim_due(now: datetime, limit: int, columns: Sequence[str]) -> list[tuple]:
     """Lock up to `limit` due enrollments of active flows, oldest due first, and return
-    their `columns`: one query, served by the partial index enrollment_due_idx. Enrollments
-    of paused flows are left alone (they stay due and run when the flow resumes)."""
-    return list(
-        enrollment_qs_select_for_update()
-        .filter(status__in=OPEN_STATUSES, wake_at__lte=now, flow__status=FlowStatus.ACTIVE)
+    their `columns`. Enrollments of paused flows are left alone (they stay due and run when
+    the flow resumes).
+
+    The active flows are read first (a small table) so the claim filters on flow_id alone:
+    joined to the flow, PostgreSQL would rather hash-join and sort every due row than walk
+    the partial index enrollment_due_idx in wake_at order and stop at `limit` (630 ms
+    instead of a few for 100,000 due rows). The claim locks ids only; the batch's columns
+    are then read by id, already locked by this transaction."""
+    active = list(Flow.objects.filter(status=FlowStatus.ACTIVE).values_list("pk", flat=True))
+    if not active:
+        return []
+    claimed = list(
+        Enrollment.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status__in=OPEN_STATUSES, wake_at__lte=now, flow_id__in=active)
         .order_by("wake_at")
-        .values_list(*columns)[:limit]
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not claimed:
+        return []
+    return list(
+        _with_flow_status(Enrollment.objects.filter(pk__in=claimed))
+        .order_by("wake_at")
+        .values_list(*columns)
     )
 
 

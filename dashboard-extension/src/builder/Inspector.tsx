@@ -8,7 +8,7 @@ import { CheckField, FieldGroup, NumberField, SelectField, TextField } from "./f
 import { MessageEditor } from "./MessageEditor";
 import { PredicateEditor } from "./PredicateEditor";
 import type { FieldOption } from "./predicate";
-import { ACTION_KINDS, TRIGGER_EVENTS, WAIT_EVENTS, WEEKDAYS } from "./summary";
+import { ACTION_KINDS, MESSAGE_WAIT_EVENTS, TRIGGER_EVENTS, WAIT_EVENTS, WEEKDAYS } from "./summary";
 import type { Params } from "./types";
 
 export interface InspectorProps {
@@ -267,10 +267,17 @@ function WaitForm({ params, setParams, sends }: { params: Params; setParams: Set
             value={String(params.event ?? "")}
             options={WAIT_EVENTS}
             onChange={(event) =>
-              setParams(clean({ ...params, event, node: event === "order_placed" ? undefined : params.node ?? sends[0]?.id ?? "" }), "event")
+              setParams(
+                clean({
+                  ...params,
+                  event,
+                  node: MESSAGE_WAIT_EVENTS.has(event) ? (params.node ?? sends[0]?.id ?? "") : undefined,
+                }),
+                "event",
+              )
             }
           />
-          {params.event !== "order_placed" ? (
+          {MESSAGE_WAIT_EVENTS.has(String(params.event ?? "")) ? (
             <SelectField label="Message" value={String(params.node ?? "")} options={sendOptions} onChange={(v) => setParams({ ...params, node: v }, "node")} />
           ) : null}
           <Duration params={params} prefix="timeout_" setParams={setParams} legend="Timeout after" />

@@ -22,6 +22,7 @@ export const CONTACT_FIELDS: FieldOption[] = [
   { field: "contact.order_count", label: "Number of orders", kind: "number" },
   { field: "contact.marketing_consent", label: "Email consent", kind: "boolean" },
   { field: "contact.sms_consent", label: "SMS consent", kind: "boolean" },
+  { field: "contact.needs_opt_in", label: "Must confirm subscription (double opt-in)", kind: "boolean" },
   { field: "contact.first_order_at", label: "First order", kind: "moment" },
   { field: "contact.last_order_at", label: "Last order", kind: "moment" },
   { field: "contact.groups", label: "Customer groups", kind: "set" },

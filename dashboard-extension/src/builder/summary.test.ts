@@ -30,6 +30,9 @@ describe("nodeSummary", () => {
       "2 hours after e1 opened",
     );
     expect(nodeSummary("send_email", { message: {} })).toBe("No content yet");
+    expect(nodeSummary("wait", { mode: "until_event", event: "consent_confirmed", timeout_days: 7 })).toBe(
+      "Until subscription confirmed (double opt-in), at most 7 days",
+    );
   });
 
   it("adds up durations in words", () => {

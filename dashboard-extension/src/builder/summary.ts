@@ -29,7 +29,11 @@ export const WAIT_EVENTS: { value: string; label: string }[] = [
   { value: "message_opened", label: "Email opened" },
   { value: "message_clicked", label: "Link clicked" },
   { value: "order_placed", label: "Order placed" },
+  { value: "consent_confirmed", label: "Subscription confirmed (double opt-in)" },
 ];
+
+/** Wait events about a message of a send node (the others concern the contact). */
+export const MESSAGE_WAIT_EVENTS = new Set(["message_delivered", "message_opened", "message_clicked"]);
 
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 

@@ -1,6 +1,10 @@
 """The flow templates: each validates (graph, settings and messages), becomes a draft flow
 and can be activated."""
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from saleor_automation.flows.definition import parse_graph, parse_settings
@@ -178,3 +182,21 @@ def test_cart_voucher_is_made_only_for_a_consenting_contact():
         "value": True,
     }
     assert graph.outgoing("has_consent") == {"yes": "voucher", "no": "exit"}
+
+
+DASHBOARD_FIXTURE = (
+    Path(__file__).resolve().parents[3]
+    / "dashboard-extension/src/builder/__fixtures__/templates.json"
+)
+
+
+def test_the_dashboard_builders_fixture_is_the_templates():
+    """The builder's Vitest tests read the templates from a JSON copy; it must not go stale.
+    `UPDATE_FIXTURES=1 pytest -k dashboard_builders_fixture` writes it anew."""
+    current = {key: {"graph": t.graph, "settings": t.settings} for key, t in TEMPLATES.items()}
+    text = json.dumps(current, indent=1, ensure_ascii=False) + "\n"
+    if os.environ.get("UPDATE_FIXTURES"):
+        DASHBOARD_FIXTURE.write_text(text)
+    assert json.loads(DASHBOARD_FIXTURE.read_text()) == json.loads(text), (
+        "dashboard-extension's templates.json is stale: run with UPDATE_FIXTURES=1"
+    )
