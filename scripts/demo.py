@@ -136,9 +136,17 @@ def print_table(rows: list[Any]) -> None:
     for cells in body:
         print(line(cells))
     print(
-        "\nOrders = orders attributed to the flow (a click within 5 days, its voucher or its "
-        "cart); Revenue = their attributed amounts; Converted = the flow's goal reached."
+        "\nConverted: the flow's goal reached. Orders: orders attributed to the flow's emails"
+        "\n(a click within 5 days, its voucher or its cart); Revenue: their amounts."
     )
+
+
+def shown(path: Path) -> str:
+    """`path` as typed from the current folder when it is under it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def write_mail(data_dir: Path) -> int:
@@ -198,7 +206,7 @@ def simulate(args: argparse.Namespace, app_url: str) -> tuple[Any, Any]:
         f"{counts.clicks} clicked (seed {args.seed}; {elapsed:.0f} s).\n"
     )
     print_table(store.flow_rows())
-    print(f"\nThe emails: {args.data_dir / 'mail'}/*.eml")
+    print(f"\nThe emails: {shown(args.data_dir / 'mail')}/*.eml")
     connections.close_all()
     return emulator, installation
 
@@ -283,7 +291,7 @@ def serve(args: argparse.Namespace, app_url: str, emulator: Any, installation: A
   Dashboard:     open {host_url} (the app's pages, framed as Saleor's dashboard frames them)
   Manifest URL:  {app_url}/api/manifest
   Saleor (emulated) API: {emulator.api_url}
-  Database:      {args.data_dir / "db.sqlite3"}
+  Database:      {shown(args.data_dir / "db.sqlite3")}
 
 Ctrl-C stops the app and the emulated store.
 """,

@@ -1,6 +1,6 @@
 """Processing the inbox: stored webhook deliveries become contacts and mirrors.
 
-    inbox_process_due(*, batch_size=500, max_batches=20) -> InboxRunStats
+    inbox_process_due(*, batch_size=500, max_batches=20, seconds=None) -> InboxRunStats
     inbox_requeue(*, installation=None, ids=None) -> int
     inbox_purge(*, now=None) -> int
 
@@ -15,6 +15,7 @@ IMMEDIATE transactions serialise workers instead.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -148,13 +149,20 @@ def _work(ids: list[int], stats: InboxRunStats) -> None:
 
 
 def inbox_process_due(
-    *, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES
+    *,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int = MAX_BATCHES,
+    seconds: float | None = None,
 ) -> InboxRunStats:
-    """Process due pending rows until none is left or max_batches full batches' worth of
-    rows were taken (the bound keeps one task call short; `more` says rows remain)."""
+    """Process due pending rows until none is left, max_batches full batches' worth of rows
+    were taken, or (when given) `seconds` have passed after a batch: the bounds keep one
+    task call short (`more` says rows remain)."""
     stats = InboxRunStats()
     budget = batch_size * max_batches
+    started = time.monotonic()
     while budget > 0:
+        if seconds is not None and stats.batches and time.monotonic() - started >= seconds:
+            break
         claimed, any_due = _claim(min(batch_size, budget), timezone.now(), stats)
         if not any_due:
             return stats

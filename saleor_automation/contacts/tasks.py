@@ -16,11 +16,17 @@ from .inbox import inbox_process_due, inbox_purge
 
 logger = logging.getLogger(__name__)
 
+# One inbox task stops after a batch once this long has passed and hands over to a fresh
+# task at the back of the queue, so beat's ticks and sends queued meanwhile are not starved
+# by a backlog of webhooks (small batches keep the check frequent).
+TASK_SECONDS = 3.0
+TASK_BATCH_SIZE = 100
+
 
 @shared_task(name="saleor_automation.inbox.process")
 def inbox_process_task() -> dict[str, int | bool]:
     """Drain due inbox rows; hands over to a fresh task when the per-call bound is hit."""
-    stats = inbox_process_due()
+    stats = inbox_process_due(batch_size=TASK_BATCH_SIZE, seconds=TASK_SECONDS)
     if stats.more and not settings.CELERY_TASK_ALWAYS_EAGER:
         inbox_process_task.delay()
     return asdict(stats)
@@ -29,7 +35,9 @@ def inbox_process_task() -> dict[str, int | bool]:
 @shared_task(name="saleor_automation.inbox.sweep")
 def inbox_sweep_task() -> dict[str, int | bool]:
     """Beat's safety net: rows whose nudge was lost or throttled, and retries now due."""
-    stats = inbox_process_due()
+    stats = inbox_process_due(batch_size=TASK_BATCH_SIZE, seconds=TASK_SECONDS)
+    if stats.more and not settings.CELERY_TASK_ALWAYS_EAGER:
+        inbox_process_task.delay()
     if stats.batches:
         logger.info("inbox sweep: %s", asdict(stats))
     return asdict(stats)

@@ -15,6 +15,20 @@ from .db_fixtures import NOW, chain, email, exit_, make_contact, make_flow, make
 pytestmark = pytest.mark.django_db
 
 
+def at_trigger(flow, contact) -> Enrollment:
+    """An enrollment of `contact` due now at the flow's trigger."""
+    return Enrollment.objects.create(
+        installation=flow.installation,
+        flow=flow,
+        version=flow.active_version,
+        contact=contact,
+        entry_key="k",
+        current_node="trigger",
+        node_entered_at=NOW,
+        wake_at=NOW,
+    )
+
+
 def test_blank_choices_fall_back_to_the_deployment_defaults(settings):
     settings.DEFAULT_TIMEZONE = "Europe/Berlin"
     settings.FREQUENCY_CAP_MESSAGES, settings.FREQUENCY_CAP_HOURS = 3, 48
@@ -53,16 +67,7 @@ def test_each_installation_sends_by_its_own_policy_in_one_batch(settings):
         people[name] = make_contact(installation, marketing_consent=None)
     for name in flows:
         flows[name].refresh_from_db()
-        Enrollment.objects.create(
-            installation=flows[name].installation,
-            flow=flows[name],
-            version=flows[name].active_version,
-            contact=people[name],
-            entry_key="k",
-            current_node="trigger",
-            node_entered_at=NOW,
-            wake_at=NOW,
-        )
+        at_trigger(flows[name], people[name])
 
     assert engine.enrollments_advance_due(now=NOW, limit=10) == 2
 
@@ -83,16 +88,7 @@ def test_quiet_hours_follow_the_store_time_zone(settings):
         {"quiet_hours": {"start": "21:00", "end": "08:00"}},
     )
     flow.refresh_from_db()
-    enrollment = Enrollment.objects.create(
-        installation=installation,
-        flow=flow,
-        version=flow.active_version,
-        contact=person,
-        entry_key="k",
-        current_node="trigger",
-        node_entered_at=NOW,
-        wake_at=NOW,
-    )
+    enrollment = at_trigger(flow, person)
 
     engine.enrollment_advance(enrollment.pk, NOW)
 
@@ -119,16 +115,7 @@ def test_store_quiet_hours_hold_flows_without_their_own(settings):
     )
     for flow in (plain, own):
         flow.refresh_from_db()
-        Enrollment.objects.create(
-            installation=installation,
-            flow=flow,
-            version=flow.active_version,
-            contact=person,
-            entry_key="k",
-            current_node="trigger",
-            node_entered_at=NOW,
-            wake_at=NOW,
-        )
+        at_trigger(flow, person)
 
     engine.enrollments_advance_due(now=NOW, limit=10)
 

@@ -252,6 +252,7 @@ class Sender:
         self.stats = SenderStats()
         self.deliveries: list[Delivery] = []
         self._heap: list[Delivery] = []
+        self._in_flight = 0
         self._lock = threading.Condition()
         self._stop = threading.Event()
         self._workers: list[threading.Thread] = []
@@ -272,8 +273,9 @@ class Sender:
 
     @property
     def outstanding(self) -> int:
+        """Deliveries not yet accepted: waiting for their time or being sent."""
         with self._lock:
-            return len(self._heap)
+            return len(self._heap) + self._in_flight
 
     def stop(self) -> None:
         self._stop.set()
@@ -286,6 +288,7 @@ class Sender:
         with self._lock:
             while not self._stop.is_set():
                 if self._heap and self._heap[0].due <= time.monotonic():
+                    self._in_flight += 1
                     return heapq.heappop(self._heap)
                 wait = self._heap[0].due - time.monotonic() if self._heap else 0.5
                 self._lock.wait(timeout=max(0.01, min(wait, 0.5)))
@@ -311,6 +314,7 @@ class Sender:
                 connection.close()
                 connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
             with self._lock:
+                self._in_flight -= 1
                 self.stats.attempts += 1
                 delivery.attempts += 1
                 if not error:

@@ -7,8 +7,6 @@ from django.core.exceptions import ValidationError
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from ...flows.models import Flow
-from ...flows.selectors import flow_get
 from ...flows.services import (
     FlowValidationError,
     flow_activate,
@@ -20,21 +18,11 @@ from ...flows.services import (
 )
 from ...flows.templates import TEMPLATES, flow_create_from_template
 from ..context import Info
-from ..errors import as_validation_errors, not_found
-from ..ids import node_pk
+from ..errors import as_validation_errors
 from ..permissions import WRITE
 from .enroll import FlowEnrollment, enrollment_target, flow_enroll_contact
+from .lookup import flow_or_not_found
 from .types import FlowIssueType, FlowType, FlowValidationIssues, FlowVersionType
-
-
-def _flow(info: Info, global_id: relay.GlobalID) -> Flow:
-    pk = node_pk(global_id, "Flow")
-    try:
-        if pk is None:
-            raise Flow.DoesNotExist
-        return flow_get(installation=info.context.installation, flow_id=pk)
-    except Flow.DoesNotExist:
-        raise not_found("Flow") from None
 
 
 def _issues(error: FlowValidationError) -> FlowValidationIssues:
@@ -74,7 +62,7 @@ class Mutation:
         self, info: Info, flow_id: relay.GlobalID, graph: JSON, settings: JSON
     ) -> FlowVersionType | FlowValidationIssues:
         """Store the draft's graph and settings, or say what is wrong with them by node."""
-        flow = _flow(info, flow_id)
+        flow = flow_or_not_found(info, flow_id)
         try:
             with as_validation_errors():
                 return flow_save_draft(flow=flow, graph=graph, settings=settings)  # type: ignore[return-value]
@@ -84,7 +72,7 @@ class Mutation:
     @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
     def flow_activate(self, info: Info, flow_id: relay.GlobalID) -> FlowType | FlowValidationIssues:
         """Make the draft the live version (validated again with the running code)."""
-        flow = _flow(info, flow_id)
+        flow = flow_or_not_found(info, flow_id)
         try:
             with as_validation_errors():
                 flow_activate(flow=flow)
@@ -94,13 +82,13 @@ class Mutation:
 
     @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
     def flow_pause(self, info: Info, flow_id: relay.GlobalID) -> FlowType:
-        flow = _flow(info, flow_id)
+        flow = flow_or_not_found(info, flow_id)
         with as_validation_errors():
             return flow_pause(flow=flow)  # type: ignore[return-value]
 
     @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
     def flow_resume(self, info: Info, flow_id: relay.GlobalID) -> FlowType:
-        flow = _flow(info, flow_id)
+        flow = flow_or_not_found(info, flow_id)
         with as_validation_errors():
             return flow_resume(flow=flow)  # type: ignore[return-value]
 
@@ -117,7 +105,7 @@ class Mutation:
         contact: `email`, `customerId` (Saleor User ID) or, with only `orderId` (Saleor
         Order ID), that order's customer; with an order, its details are the enrollment's
         context and the order counts as the entry (the flow's trigger will not repeat it)."""
-        flow = _flow(info, flow_id)
+        flow = flow_or_not_found(info, flow_id)
         contact, order = enrollment_target(
             info.context.installation, email=email, customer_id=customer_id, order_id=order_id
         )
@@ -127,7 +115,7 @@ class Mutation:
     @strawberry_django.mutation(handle_django_errors=True, extensions=WRITE())
     def flow_archive(self, info: Info, flow_id: relay.GlobalID) -> FlowType:
         """Archive the flow: its open enrollments finish, its queued messages are skipped."""
-        flow = _flow(info, flow_id)
+        flow = flow_or_not_found(info, flow_id)
         with as_validation_errors():
             flow_archive(flow=flow)
         return flow  # type: ignore[return-value]

@@ -10,13 +10,13 @@ from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
 from ...flows.models import Flow
-from ...flows.selectors import flow_get, flow_list
+from ...flows.selectors import flow_list
 from ...flows.simulation import flow_simulate
 from ...flows.templates import TEMPLATES
 from ...stats.selectors import flow_stats, flow_timeseries
 from ..context import Info
-from ..ids import node_pk
 from ..permissions import READ
+from .lookup import flow_or_none
 from .types import (
     FlowStatsType,
     FlowStatusEnum,
@@ -29,16 +29,6 @@ from .types import (
 STATS_MAX_DAYS = 366
 
 
-def _flow(info: Info, global_id: relay.GlobalID) -> Flow | None:
-    pk = node_pk(global_id, "Flow")
-    if pk is None:
-        return None
-    try:
-        return flow_get(installation=info.context.installation, flow_id=pk)
-    except Flow.DoesNotExist:
-        return None
-
-
 @strawberry.type
 class Query:
     @strawberry_django.connection(DjangoListConnection[FlowType], extensions=READ())
@@ -49,7 +39,7 @@ class Query:
 
     @strawberry_django.field(extensions=READ())
     def flow(self, info: Info, id: relay.GlobalID) -> FlowType | None:
-        return _flow(info, id)  # type: ignore[return-value]
+        return flow_or_none(info, id)  # type: ignore[return-value]
 
     @strawberry.field(extensions=READ())
     def flow_simulation(
@@ -57,7 +47,7 @@ class Query:
     ) -> SimulationReportType | None:
         """Dry run of the flow's draft over the last `days` days (1 to 366). Writes nothing.
         Null for an unknown flow."""
-        flow = _flow(info, flow_id)
+        flow = flow_or_none(info, flow_id)
         if flow is None:
             return None
         try:
@@ -77,7 +67,7 @@ class Query:
             raise ValidationError("until must not be before since.")
         if (until - since).days >= STATS_MAX_DAYS:
             raise ValidationError(f"At most {STATS_MAX_DAYS} days.")
-        flow = _flow(info, flow_id)
+        flow = flow_or_none(info, flow_id)
         if flow is None:
             return None
         installation = info.context.installation

@@ -9,28 +9,16 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from ...flows.models import Flow
 from ...flows.preview import NodePreview, node_preview, node_test_send
-from ...flows.selectors import flow_get
 from ...messaging.rendering import MessageIssue
 from ...messaging.sms.segments import SegmentInfo
 from ..context import Info
 from ..errors import not_found
-from ..ids import node_pk
+from ..flows.lookup import flow_or_none
 from ..permissions import READ, WRITE
 from .types import MessageChannelEnum
 
 logger = logging.getLogger(__name__)
-
-
-def _flow(info: Info, global_id: relay.GlobalID) -> Flow | None:
-    pk = node_pk(global_id, "Flow")
-    if pk is None:
-        return None
-    try:
-        return flow_get(installation=info.context.installation, flow_id=pk)
-    except Flow.DoesNotExist:
-        return None
 
 
 @strawberry.type(name="SmsSegments")
@@ -151,7 +139,7 @@ class Query:
         `content` renders unsaved message content in the node's place (an editor's live
         preview); `channel` is needed only for a node not saved yet. Null for an unknown
         flow."""
-        flow = _flow(info, flow_id)
+        flow = flow_or_none(info, flow_id)
         if flow is None:
             return None
         preview = node_preview(
@@ -176,7 +164,7 @@ class Mutation:
         """Send a node's message to an address now, marked as a test ("[Test] " before the
         subject or text): no tracking, no frequency cap, not in any stats. At most 20 an
         hour per installation."""
-        flow = _flow(info, input.flow_id)
+        flow = flow_or_none(info, input.flow_id)
         if flow is None:
             raise not_found("Flow")
         try:

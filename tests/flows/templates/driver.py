@@ -104,7 +104,8 @@ class StoreClock:
             if started or self.now in (due, target):
                 sent += self._run_due()
                 due = self._next_due()
-        return sent
+        # Emails of the same moment go out in whatever order the workers took them.
+        return sorted(sent, key=lambda email: (email.sent_at, email.to, email.node_id))
 
     def advance(self, delta: timedelta) -> list[Sent]:
         return self.advance_to(self.now + delta)

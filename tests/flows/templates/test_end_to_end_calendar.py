@@ -74,13 +74,14 @@ def test_win_back_after_ninety_days_then_a_reminder_then_lapsed(saleor_emulator,
 
     # 90 local days after 5 January is 5 April (summer time since 29 March).
     offers = store.advance_to(local(BERLIN, 2026, 4, 6, 0, 0))
-    assert [(s.to, s.node_id, s.local(BERLIN)) for s in offers] == [
-        ("jonas@example.com", "offer", datetime(2026, 4, 5, 9, 0)),
+    # Both go out in the same minute, in either order.
+    assert sorted((s.to, s.node_id, s.local(BERLIN)) for s in offers) == [
         ("emma@example.com", "offer", datetime(2026, 4, 5, 9, 0)),
+        ("jonas@example.com", "offer", datetime(2026, 4, 5, 9, 0)),
     ]
     codes = {c.contact.email: c.code for c in VoucherCode.objects.select_related("contact")}
     assert all(codes[s.to] in s.html for s in offers)
-    assert offers[0].subject == "We miss you, Jonas"
+    assert {s.to: s.subject for s in offers}["jonas@example.com"] == "We miss you, Jonas"
 
     # Emma comes back with her code: that ends her enrollment.
     store.advance_to(local(BERLIN, 2026, 4, 8, 19, 0))
