@@ -74,6 +74,10 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    load = "unknown"
+    loadavg = Path("/proc/loadavg")
+    if loadavg.exists():
+        load = loadavg.read_text().split()[0]
     memory_kib = 0
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
@@ -86,6 +90,9 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "commit": _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        # Other work on the machine skews absolute figures; ratios to a floor measured in
+        # the same run much less.
+        "load": load,
     }
 
 

@@ -32,7 +32,7 @@ def _table(result: dict) -> list[str]:
         "",
         f"{machine['date']}, commit `{machine['commit']}`: {machine['cores']} cores "
         f"({machine['cpu']}), {machine['memory']}, {machine['postgresql']}, "
-        f"Python {machine['python']}.",
+        f"Python {machine['python']}; load average {machine.get('load', 'unknown')} at start.",
         "",
         "| figure | value | floor (same run) | ratio | goal | met |",
         "| --- | ---: | --- | ---: | --- | --- |",

@@ -12,11 +12,13 @@ from ..saleor.models import Installation
 
 __all__ = [
     "Checkout",
+    "CoPurchase",
     "Contact",
     "ContactSpend",
     "ErasureTombstone",
     "Order",
     "OrderLine",
+    "ProductSales",
     "StaffUser",
 ]
 
@@ -176,6 +178,9 @@ class Order(models.Model):
     checkout_id = models.CharField(max_length=128, blank=True, default="")
     language_code = models.CharField(max_length=35, blank=True, default="")
     anonymised = models.BooleanField(default=False)
+    # The products this order adds to ProductSales and CoPurchase now (null: none, as the
+    # order does not count): what the next change takes back before adding its own.
+    sales_products = models.JSONField(null=True, blank=True)
     saleor_created_at = models.DateTimeField(null=True, blank=True)
     saleor_updated_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
@@ -272,3 +277,56 @@ class Checkout(models.Model):
 
     def __str__(self) -> str:
         return f"checkout {self.saleor_id}"
+
+
+class ProductSales(models.Model):
+    """How many counted orders of a channel hold a product: the bestsellers recommendations
+    fall back to. Kept current as orders change (contacts/services/product_sales.py)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    channel_slug = models.CharField(max_length=255)
+    product_id = models.CharField(max_length=128)
+    category_id = models.CharField(max_length=128, blank=True, default="")
+    product_name = models.CharField(max_length=512, blank=True, default="")
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "saleor_automation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "product_id"],
+                name="product_sales_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["installation", "channel_slug", "category_id"],
+                name="product_sales_category_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} in {self.orders} orders"
+
+
+class CoPurchase(models.Model):
+    """How many counted orders of a channel hold both products (each pair stored both ways,
+    so a product's companions are one index range)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    channel_slug = models.CharField(max_length=255)
+    product_id = models.CharField(max_length=128)
+    other_product_id = models.CharField(max_length=128)
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "saleor_automation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "product_id", "other_product_id"],
+                name="co_purchase_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} with {self.other_product_id}: {self.orders}"

@@ -1,4 +1,6 @@
-"""Product recommendations from the mirrored order history (no Saleor API calls).
+"""Product recommendations from the orders the app has seen (no Saleor API calls), read from
+the bestseller and bought-together counts that services/product_sales.py keeps current
+order by order (per installation and channel).
 
     recommendations_for(installation, *, product_ids, channel, exclude_product_ids=(),
                         limit=4) -> list[dict]
@@ -9,7 +11,7 @@
 Each dict: {"product_id", "name", "category_id", "score", "source"}. Ranked in three tiers,
 each filling what the one before left free:
 - "co_purchase": products bought in the same orders as any of `product_ids`; score = the
-  number of such orders;
+  orders holding it with a seed, summed over the seeds;
 - "category": bestsellers of the categories of `product_ids`; score = orders containing it;
 - "channel": bestsellers of the whole channel; score likewise.
 Only counted orders of the channel take part (not draft, unconfirmed, cancelled or expired).
@@ -19,55 +21,40 @@ never recommended. Ties go to the smaller product id so the result is stable.
 Live price, image and availability come from Saleor at send time, not from here.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import F, QuerySet, Sum
 
 from ..saleor.models import Installation
-from .models import Checkout, Order, OrderLine
-from .services.facts import NOT_COUNTED_STATUSES
+from .models import Checkout, CoPurchase, Order, OrderLine, ProductSales
 
 CO_PURCHASE = "co_purchase"
 CATEGORY = "category"
 CHANNEL = "channel"
 
 
-def _counted_lines(installation: Installation, channel: str) -> QuerySet[OrderLine]:
-    # Both installation filters: a line's own installation must match its order's, and
-    # filtering on each keeps another installation's rows out even if they ever disagreed.
-    return (
-        OrderLine.objects.filter(
-            installation=installation,
-            order__installation=installation,
-            order__channel_slug=channel,
-        )
-        .exclude(order__status__in=NOT_COUNTED_STATUSES)
-        .exclude(product_id="")
-    )
-
-
-def _ranked(lines: QuerySet[OrderLine], skip: set[str], limit: int) -> list[dict[str, Any]]:
-    # Name and category are product facts repeated on every line; Max picks one value
-    # deterministically when a product was renamed between orders.
-    rows = (
-        lines.exclude(product_id__in=skip)
-        .values("product_id")
-        .annotate(
-            score=Count("order_id", distinct=True),
-            name=Max("product_name"),
-            category_id=Max("category_id"),
-        )
-        .order_by("-score", "product_id")[:limit]
-    )
+def _cards(rows: Iterable[tuple[str, int]], facts: dict[str, tuple[str, str]]) -> list[dict]:
     return [
         {
-            "product_id": row["product_id"],
-            "name": row["name"],
-            "category_id": row["category_id"],
-            "score": row["score"],
+            "product_id": product,
+            "name": facts.get(product, ("", ""))[1],
+            "category_id": facts.get(product, ("", ""))[0],
+            "score": score,
         }
-        for row in rows
+        for product, score in rows
+    ]
+
+
+def _bestsellers(sales: QuerySet[ProductSales], skip: set[str], limit: int) -> list[dict]:
+    rows = (
+        sales.exclude(product_id__in=skip)
+        .order_by("-orders", "product_id")
+        .values_list("product_id", "orders", "category_id", "product_name")[:limit]
+    )
+    return [
+        {"product_id": product, "name": name, "category_id": category, "score": orders}
+        for product, orders, category, name in rows
     ]
 
 
@@ -84,17 +71,38 @@ def recommendations_for(
         return []
     seeds = {pid for pid in product_ids if pid}
     skip = seeds | set(exclude_product_ids)
-    lines = _counted_lines(installation, channel)
+    sales = ProductSales.objects.filter(
+        installation=installation, channel_slug=channel, orders__gt=0
+    )
     found: list[dict[str, Any]] = []
 
-    def add(tier: QuerySet[OrderLine], source: str) -> None:
-        for item in _ranked(tier, skip, limit - len(found)):
+    def add(items: list[dict[str, Any]], source: str) -> None:
+        for item in items:
             found.append({**item, "source": source})
             skip.add(item["product_id"])
 
     if seeds:
-        seed_orders = lines.filter(product_id__in=seeds).values("order_id")
-        add(lines.filter(order_id__in=seed_orders), CO_PURCHASE)
+        pairs = (
+            CoPurchase.objects.filter(
+                installation=installation,
+                channel_slug=channel,
+                product_id__in=seeds,
+                orders__gt=0,
+            )
+            .exclude(other_product_id__in=skip)
+            .values("other_product_id")
+            .annotate(score=Sum("orders"))
+            .order_by("-score", "other_product_id")
+            .values_list("other_product_id", "score")[:limit]
+        )
+        pairs = list(pairs)
+        facts = {
+            product: (category, name)
+            for product, category, name in sales.filter(
+                product_id__in=[product for product, _ in pairs]
+            ).values_list("product_id", "category_id", "product_name")
+        }
+        add(_cards(pairs, facts), CO_PURCHASE)
         if len(found) < limit:
             # The seeds' categories from any of their lines: a category is a product fact,
             # so a seed only ever bought in a cancelled order still names one.
@@ -103,9 +111,12 @@ def recommendations_for(
                 .exclude(category_id="")
                 .values("category_id")
             )
-            add(lines.filter(category_id__in=categories), CATEGORY)
+            add(
+                _bestsellers(sales.filter(category_id__in=categories), skip, limit - len(found)),
+                CATEGORY,
+            )
     if len(found) < limit:
-        add(lines, CHANNEL)
+        add(_bestsellers(sales, skip, limit - len(found)), CHANNEL)
     return found
 
 

@@ -5,12 +5,23 @@ from datetime import UTC, datetime
 
 import pytest
 
-from saleor_automation.contacts.models import Checkout, Contact, Order, OrderLine
+from saleor_automation.contacts.models import (
+    Checkout,
+    Contact,
+    CoPurchase,
+    Order,
+    OrderLine,
+    ProductSales,
+)
 from saleor_automation.contacts.recommendations import (
     contact_channel,
     contact_product_ids,
     order_product_ids,
     recommendations_for,
+)
+from saleor_automation.contacts.services.product_sales import (
+    product_sales_rebuild,
+    product_sales_sync,
 )
 from saleor_automation.saleor.models import Installation
 
@@ -36,6 +47,7 @@ def order(installation, products, *, channel="eu", status="UNFULFILLED", **field
             category_id=CATEGORY.get(product, "other"),
             quantity=1,
         )
+    product_sales_sync(placed)  # what order_apply does after writing the lines
     return placed
 
 
@@ -173,3 +185,38 @@ def test_what_a_contact_bought_stays_in_its_installation(shop):
     assert contact_product_ids(other, contact_id=ana.pk) == set()
     assert contact_channel(other, contact_id=ana.pk) == ""
     assert order_product_ids(other, order_id=placed.saleor_id) == []
+
+
+def _pairs(shop, channel="eu") -> dict[tuple[str, str], int]:
+    rows = CoPurchase.objects.filter(installation=shop, channel_slug=channel, orders__gt=0)
+    return {(r.product_id, r.other_product_id): r.orders for r in rows}
+
+
+def _sales(shop, channel="eu") -> dict[str, int]:
+    rows = ProductSales.objects.filter(installation=shop, channel_slug=channel, orders__gt=0)
+    return {r.product_id: r.orders for r in rows}
+
+
+def test_counts_move_order_by_order(shop):
+    before_pairs, before_sales = _pairs(shop), _sales(shop)
+    placed = order(shop, "AE")
+    assert _pairs(shop)[("A", "E")] == 1 and _pairs(shop)[("E", "A")] == 1
+    assert _sales(shop)["A"] == before_sales["A"] + 1
+    # A replay of the same order changes nothing.
+    product_sales_sync(placed)
+    assert _sales(shop)["A"] == before_sales["A"] + 1
+    # Edited: E replaced by F.
+    OrderLine.objects.filter(order=placed, product_id="E").update(product_id="F")
+    product_sales_sync(placed)
+    assert ("A", "E") not in _pairs(shop) and _pairs(shop)[("A", "F")] == 1
+    # Cancelled: it no longer counts at all.
+    placed.status = "CANCELED"
+    product_sales_sync(placed)
+    assert _pairs(shop) == before_pairs and _sales(shop) == before_sales
+
+
+def test_a_rebuild_recounts_the_same_figures(shop):
+    running = [(_pairs(shop, c), _sales(shop, c)) for c in ("eu", "us")]
+    assert product_sales_rebuild(shop.pk) == 10  # 9 counted orders in eu, 1 in us
+    assert [(_pairs(shop, c), _sales(shop, c)) for c in ("eu", "us")] == running
+    assert _sales(shop, "us") == {"A": 1, "G": 1}

@@ -11,6 +11,7 @@ from .commerce import amount, buyer_contact, buyer_identify, gross
 from .contacts import address_values, normalise_email
 from .erasure import ANONYMISED_ORDER_FIELDS
 from .facts import contact_facts_refresh
+from .product_sales import product_sales_sync
 from .result import ApplyResult, is_stale
 
 
@@ -103,6 +104,7 @@ def order_apply(
     if order.lines is not None:
         OrderLine.objects.filter(installation=installation, order=row).delete()
         OrderLine.objects.bulk_create(_line(row, line) for line in order.lines)
+    product_sales_sync(row)
     if row.checkout_id:
         Checkout.objects.filter(
             installation=installation, saleor_id=row.checkout_id, converted_order__isnull=True
