@@ -123,7 +123,7 @@ class Chaos(threading.Thread):
 
 def _settled(customers: int) -> bool:
     return (
-        not InboxEvent.objects.filter(status__in=[InboxStatus.PENDING]).exists()
+        not InboxEvent.objects.filter(status=InboxStatus.PENDING).exists()
         and Enrollment.objects.count() >= customers
         and not Enrollment.objects.filter(status__in=OPEN_STATUSES).exists()
         and not Message.objects.filter(status=MessageStatus.QUEUED).exists()
@@ -162,6 +162,7 @@ def test_kill_everything_at_random(tmp_path: Path) -> None:
         chaos.start()
         chaos.join(timeout=CHAOS_SECONDS + 120)
         chaos.stopping.set()
+        chaos.join()  # a restart under way finishes (each is bounded by Service.start)
         chaos_ended = time.monotonic()
         stack.ensure_running()
         until(lambda: sender.outstanding == 0, 180, "every event to be accepted")
