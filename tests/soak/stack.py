@@ -29,12 +29,20 @@ REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0
 
 
-def until(check: Callable[[], object], timeout: float, what: str) -> None:
+def until(
+    check: Callable[[], object],
+    timeout: float,
+    what: str,
+    describe: Callable[[], str] = lambda: "",
+) -> None:
+    """Poll `check` until true; after `timeout` seconds fail, saying what was left."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.2)
+            raise AssertionError(
+                f"timed out after {timeout:.0f}s waiting for {what} {describe()}".rstrip()
+            )
+        time.sleep(0.5)
 
 
 def _children(pid: int) -> list[int]:

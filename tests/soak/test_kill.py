@@ -121,13 +121,17 @@ class Chaos(threading.Thread):
         service.start()
 
 
-def _settled(customers: int) -> bool:
-    return (
-        not InboxEvent.objects.filter(status=InboxStatus.PENDING).exists()
-        and Enrollment.objects.count() >= customers
-        and not Enrollment.objects.filter(status__in=OPEN_STATUSES).exists()
-        and not Message.objects.filter(status=MessageStatus.QUEUED).exists()
-    )
+def _unsettled(stack: Stack, customers: int) -> dict[str, int]:
+    """What is still to happen (empty when the store has settled). Like a supervisor, it
+    restarts any process found dead meanwhile."""
+    stack.ensure_running()
+    left = {
+        "inbox pending": InboxEvent.objects.filter(status=InboxStatus.PENDING).count(),
+        "customers not enrolled": customers - Enrollment.objects.count(),
+        "enrollments open": Enrollment.objects.filter(status__in=OPEN_STATUSES).count(),
+        "messages queued": Message.objects.filter(status=MessageStatus.QUEUED).count(),
+    }
+    return {what: n for what, n in left.items() if n > 0}
 
 
 def test_kill_everything_at_random(tmp_path: Path) -> None:
@@ -168,7 +172,12 @@ def test_kill_everything_at_random(tmp_path: Path) -> None:
         until(lambda: sender.outstanding == 0, 180, "every event to be accepted")
         sender.stop()
         accepted_all = time.monotonic()
-        until(lambda: _settled(CUSTOMERS), RECOVERY_TIMEOUT, "the store to settle")
+        until(
+            lambda: not _unsettled(stack, CUSTOMERS),
+            RECOVERY_TIMEOUT,
+            "the store to settle",
+            lambda: str(_unsettled(stack, CUSTOMERS)),
+        )
         settled = time.monotonic()
         # Anything still in flight (a duplicate send task, a late sweep) gets its chance.
         time.sleep(5)

@@ -105,10 +105,23 @@ _BLOCK_MARK = "sa-block"
 _PREFIX = "<mjml><mj-body>"
 
 
+def _to_html(document: str) -> str:
+    """mjml-python's mjml2html, with its parser's panics as the ValueError of any refusal:
+    the Rust code panics on some inputs (a char boundary inside a non-BMP character, found
+    by fuzzing), and the PanicException it raises is a BaseException, which would pass
+    every `except Exception` up to the worker or the request."""
+    try:
+        return mjml.mjml2html(document, disable_comments=True)
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ValueError(f"the MJML parser could not read this text ({exc})") from None
+
+
 def mjml_compile(source: str, *, field: str) -> str:
     """A complete MJML document to HTML; raises RenderError."""
     try:
-        return mjml.mjml2html(source, disable_comments=True)
+        return _to_html(source)
     except ValueError as exc:
         raise RenderError([MessageIssue(field, None, f"MJML: {exc}")]) from exc
 
@@ -204,7 +217,7 @@ def mjml_check(source: str, *, field: str) -> list[MessageIssue]:
         return walker.issues
     document = f"{_PREFIX}{blanked.replace(f'<{_BLOCK_MARK}', '<mj-raw  ')}</mj-body></mjml>"
     try:
-        mjml.mjml2html(document, disable_comments=True)
+        _to_html(document)
     except ValueError as exc:
         return [MessageIssue(field, _mrml_line(str(exc), blanked), f"MJML: {_plain(exc)}")]
     return []

@@ -157,3 +157,14 @@ def test_subject_and_sms_errors_name_their_field():
 def test_issue_text():
     assert str(MessageIssue("variants.de.mjml", 3, "boom")) == "variants.de.mjml, line 3: boom"
     assert str(MessageIssue("subject", None, "is required")) == "subject: is required"
+
+
+# Found by tests/fuzz: MRML's HTML parser panics (a Rust PanicException, a BaseException) on a
+# character boundary inside this non-BMP text.
+PANICS_MRML = "m\U000648df\U000776b1>\x8f\U000ab31e"
+
+
+def test_text_the_mjml_parser_panics_on_is_an_issue_not_a_crash():
+    issues = message_validate({"subject": "Hi", "mjml": PANICS_MRML})
+    assert [issue.field for issue in issues] == ["mjml"]
+    assert "MJML" in issues[0].message
