@@ -7,6 +7,7 @@ and the results file each run adds its rows to.
     results_save(name, figures, notes)     bench/results/<name>.json (RESULTS.md is made
                                            from every such file by bench/report.py)
     rss_kib(pid) -> int                    a process's resident memory
+    webhook_body(emulator, event, subject) a signed delivery's body, captured not posted
 
 Benchmarks are programs, not tests: they print what they measured and never fail on a
 figure; the goal column says whether a figure reached its goal.
@@ -157,3 +158,25 @@ def progress(label: str, done: int, total: int) -> None:
     if done >= total:
         sys.stderr.write("\n")
     sys.stderr.flush()
+
+
+def webhook_body(emulator, event: str, subject: dict) -> bytes:
+    """The body the emulated Saleor would deliver for `event` about `subject`, captured
+    instead of posted (benchmarks sign and send their own variants of it)."""
+    from tests.saleor_emulator import delivery
+
+    captured: list[bytes] = []
+
+    def capture(url: str, body: bytes, headers: dict[str, str]) -> delivery.HttpResult:
+        captured.append(body)
+        return delivery.HttpResult(status=200, body=b"")
+
+    real_post = delivery.post
+    delivery.post = capture
+    try:
+        emulator.emit(event, subject)
+    finally:
+        delivery.post = real_post
+    if not captured:
+        raise SystemExit(f"the emulator delivered no {event} body")
+    return captured[0]

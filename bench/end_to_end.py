@@ -27,29 +27,19 @@ from datetime import UTC, datetime
 from queue import Empty, Queue
 from urllib.parse import urlsplit
 
-from bench.common import ROOT, Figure, django_setup, percentile, progress, results_save
+from bench.common import (
+    ROOT,
+    Figure,
+    django_setup,
+    percentile,
+    progress,
+    results_save,
+    webhook_body,
+)
 from bench.ingest import _free_port, _gunicorn
 
 BROKER = "redis://127.0.0.1:6379/10"
 SENDERS = 16
-
-
-def _capture(emulator, event: str, subject: dict) -> bytes:
-    from tests.saleor_emulator import delivery
-
-    captured: list[bytes] = []
-
-    def capture(url: str, body: bytes, headers: dict[str, str]):
-        captured.append(body)
-        return delivery.HttpResult(status=200, body=b"")
-
-    real_post = delivery.post
-    delivery.post = capture
-    try:
-        emulator.emit(event, subject)
-    finally:
-        delivery.post = real_post
-    return captured[0]
 
 
 def _user_id(n: int) -> str:
@@ -60,8 +50,8 @@ def _bodies(emulator, contacts: int, events: int):
     """(event, body) pairs: each customer's CUSTOMER_CREATED first, checkout updates after.
     Made from one captured body of each kind, with the identity and time replaced."""
     customer = emulator.customer("template@example.com")
-    created = _capture(emulator, "CUSTOMER_CREATED", customer).decode()
-    checkout = _capture(emulator, "CHECKOUT_UPDATED", emulator.checkout(user=customer)).decode()
+    created = webhook_body(emulator, "CUSTOMER_CREATED", customer).decode()
+    checkout = webhook_body(emulator, "CHECKOUT_UPDATED", emulator.checkout(user=customer)).decode()
     template_id = customer["id"]
     others = events - contacts
     for n in range(contacts):

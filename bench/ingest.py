@@ -24,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, Figure, django_setup, progress, results_save
+from bench.common import ROOT, Figure, django_setup, progress, results_save, webhook_body
 
 WORK = ROOT / "var" / "bench"
 VARIANTS = 60_000  # distinct signed bodies: more than a run sends, so none repeats
@@ -70,24 +70,10 @@ def _gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
 
 def _requests_file(emulator, count: int) -> Path:
     """Capture real webhook bodies from the emulator, then sign `count` distinct variants."""
-    from tests.saleor_emulator import delivery
-
-    captured: list[bytes] = []
-
-    def capture(url: str, body: bytes, headers: dict[str, str]):
-        captured.append(body)
-        return delivery.HttpResult(status=200, body=b"")
-
-    real_post = delivery.post
-    delivery.post = capture
-    try:
-        for n in range(50):
-            checkout = emulator.checkout(f"bench{n}@example.com")
-            emulator.emit("CHECKOUT_UPDATED", checkout)
-    finally:
-        delivery.post = real_post
-    if not captured:
-        raise SystemExit("the emulator delivered no CHECKOUT_UPDATED body")
+    captured = [
+        webhook_body(emulator, "CHECKOUT_UPDATED", emulator.checkout(f"bench{n}@example.com"))
+        for n in range(50)
+    ]
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / "ingest_requests.tsv"
     sizes = []

@@ -9,7 +9,7 @@ import os
 
 from celery import Celery
 
-naive = Celery("naive_eta", broker=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/11"))
+naive = Celery("naive_eta", broker=os.environ.get("NAIVE_BROKER_URL", "redis://127.0.0.1:6379/11"))
 naive.conf.task_ignore_result = True
 
 

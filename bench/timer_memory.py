@@ -34,6 +34,7 @@ def _worker(app: str, broker: str, extra_env: dict[str, str] | None = None) -> s
     env = {
         **os.environ,
         "CELERY_BROKER_URL": broker,
+        "NAIVE_BROKER_URL": broker,
         "PYTHONPATH": str(ROOT),
         **(extra_env or {}),
     }
@@ -73,28 +74,24 @@ def _our_worker_rss(ticks: int) -> int:
 
 
 def _naive(count: int) -> tuple[int, int, int]:
-    """(worker RSS holding `count` ETA tasks, the same worker before, Redis bytes for them
-    while no worker has taken them)."""
+    """(worker RSS holding `count` ETA tasks, the same worker settled before them, Redis bytes
+    for them as published)."""
     from bench.naive_eta import naive, wake
 
     client = _redis(NAIVE_BROKER)
     client.flushdb()
-    before = client.info("memory")["used_memory"]
     naive.conf.broker_url = NAIVE_BROKER
-    with naive.connection_for_write() as connection:
-        for n in range(count):
-            wake.apply_async((n,), countdown=86_400, connection=connection)
-            if n % 5000 == 0 or n == count - 1:
-                progress("ETA tasks", n + 1, count)
-    in_redis = client.info("memory")["used_memory"] - before
-    # The same tasks again on a second queue name would double Redis; instead the worker
-    # starts on an empty queue, is measured settled, then the tasks are moved to it.
-    client.rename("celery", "parked")
     worker = _worker("bench.naive_eta", NAIVE_BROKER)
     try:
-        time.sleep(10)
+        time.sleep(10)  # started and settled
         idle = rss_kib(worker.pid)
-        client.rename("parked", "celery")
+        before = client.info("memory")["used_memory"]
+        with naive.connection_for_write() as connection:
+            for n in range(count):
+                wake.apply_async((n,), countdown=86_400, connection=connection)
+                if n % 5000 == 0 or n == count - 1:
+                    progress("ETA tasks", n + 1, count)
+        in_redis = max(0, client.info("memory")["used_memory"] - before)
         _drained(NAIVE_BROKER, timeout=900)
         time.sleep(2)
         return rss_kib(worker.pid), idle, in_redis
@@ -153,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
             floor_name="the same worker idle",
         ),
         Figure(
-            name=f"naive: Redis memory for {args.naive:,} ETA tasks",
+            name=f"naive: Redis memory for {args.naive:,} ETA tasks (while the worker takes them)",
             value=naive_redis / 1024 / 1024,
             unit="MiB",
         ),
