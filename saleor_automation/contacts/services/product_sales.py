@@ -11,7 +11,6 @@ never lose one; the order row itself is locked by order_apply while this runs.
 """
 
 from collections import Counter
-from collections.abc import Iterable
 from itertools import permutations
 
 from django.db import connection
@@ -27,24 +26,21 @@ _SALES = ProductSales._meta.db_table
 _PAIRS = CoPurchase._meta.db_table
 
 
-def _products(order: Order) -> list[str]:
+def _products(order: Order) -> dict[str, tuple[str, str]]:
+    """The order's counted products, in line order: product id -> (category id, name)."""
     if order.status in NOT_COUNTED_STATUSES or not order.channel_slug:
-        return []
-    ids = (
+        return {}
+    rows = (
         OrderLine.objects.filter(installation_id=order.installation_id, order=order)
         .exclude(product_id="")
         .order_by("pk")
-        .values_list("product_id", flat=True)
+        .values_list("product_id", "category_id", "product_name")
     )
-    return list(dict.fromkeys(ids))[:MAX_PRODUCTS]
-
-
-def _facts(order: Order, products: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """product id -> (category id, name) from the order's lines."""
-    rows = OrderLine.objects.filter(
-        installation_id=order.installation_id, order=order, product_id__in=list(products)
-    ).values_list("product_id", "category_id", "product_name")
-    return {product: (category, name) for product, category, name in rows}
+    products: dict[str, tuple[str, str]] = {}
+    for product, category, name in rows:
+        if product not in products and len(products) < MAX_PRODUCTS:
+            products[product] = (category, name)
+    return products
 
 
 def _upsert_sales(order: Order, deltas: Counter, facts: dict[str, tuple[str, str]]) -> None:
@@ -97,7 +93,8 @@ def _upsert_pairs(order: Order, deltas: Counter) -> None:
 def product_sales_sync(order: Order) -> None:
     """Move the counts by what changed in `order` since it was last counted."""
     before = list(order.sales_products or [])  # an order's channel never changes in Saleor
-    after = _products(order)
+    facts = _products(order)
+    after = list(facts)
     if before == after:
         return
     sales: Counter = Counter()
@@ -110,7 +107,6 @@ def product_sales_sync(order: Order) -> None:
         sales[product] += 1
     for pair in permutations(after, 2):
         pairs[pair] += 1
-    facts = _facts(order, after)
     _upsert_sales(order, sales, facts)
     _upsert_pairs(order, pairs)
     Order.objects.filter(pk=order.pk).update(sales_products=after or None)
